@@ -1,0 +1,58 @@
+# joblake: two commands on a fresh machine — `make demo` and `make test`.
+# Everything they need is installed by the targets below: a virtualenv from PyPI
+# (pinned in setup.py, locked in constraints.txt) and JVM jars from Maven Central
+# (jvm/pom.xml) resolved into .jars/.
+
+PYTHON ?= python3.11
+VENV   := .venv
+BIN    := $(VENV)/bin
+JARS   := .jars
+export JOBLAKE_PROFILE ?= local
+
+.PHONY: demo test lint jars venv kafka-up kafka-down lock clean help
+
+help:
+	@echo "make demo        run the pipeline end to end on the local profile"
+	@echo "make test        run the test suite"
+	@echo "make kafka-up    start the local Kafka broker (KRaft)   make kafka-down  stop it"
+	@echo "make jars        resolve JVM dependencies with Maven     make venv        create .venv"
+	@echo "make lint        ruff                                     make lock        re-lock constraints.txt"
+
+$(BIN)/.installed: setup.py constraints.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -c constraints.txt -e '.[dev]'
+	touch $@
+
+venv: $(BIN)/.installed
+
+$(JARS)/.resolved: jvm/pom.xml
+	mvn --batch-mode --quiet -f jvm/pom.xml -P spark package
+	mvn --batch-mode --quiet -f jvm/pom.xml -P kafka package
+	touch $@
+
+jars: $(JARS)/.resolved
+
+demo: venv jars
+	$(BIN)/joblake demo
+
+test: venv jars
+	JOBLAKE_PROFILE=test $(BIN)/python -m pytest
+
+lint: venv
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+kafka-up: venv jars
+	$(BIN)/joblake kafka start
+
+kafka-down: venv
+	$(BIN)/joblake kafka stop
+
+lock:
+	rm -rf /tmp/joblake-lock && $(PYTHON) -m venv /tmp/joblake-lock
+	/tmp/joblake-lock/bin/pip install --quiet -e '.[dev]'
+	/tmp/joblake-lock/bin/pip freeze --exclude-editable | grep -v '^-e' > constraints.txt
+
+clean:
+	rm -rf $(VENV) $(JARS) jvm/target .joblake lake

@@ -1,0 +1,69 @@
+"""The table catalog: every table's name and where it lives in the lake."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from pyspark.sql import SparkSession
+
+from lakehouse.config import Settings
+
+
+@dataclass(frozen=True)
+class Table:
+    """A Delta table of the lake, addressed as `layer.name`."""
+
+    layer: str
+    name: str
+    description: str
+
+    @property
+    def qualified(self) -> str:
+        """The SQL name, e.g. `silver.job_postings`."""
+        return f"{self.layer}.{self.name}"
+
+
+TABLES = {
+    t.qualified: t
+    for t in (
+        Table("bronze", "job_postings", "one row per Kafka record: payload bytes and Kafka coordinates"),
+        Table("silver", "job_postings", "one row per posting, decoded and normalised"),
+        Table("silver", "quarantine", "every rejected record with its reason and Kafka coordinates"),
+        Table("gold", "dim_company", "companies by match key"),
+        Table("gold", "dim_location", "city / region / country / remote"),
+        Table("gold", "dim_date", "calendar dates postings were posted on"),
+        Table("gold", "fact_job_postings", "one row per posting with keys to the dimensions"),
+    )
+}
+
+
+def table_path(settings: Settings, name: str) -> str:
+    """Storage location of a table: `<lake.root>/<layer>/<name>`."""
+    if name not in TABLES:
+        raise KeyError(f"unknown table '{name}' (known: {', '.join(sorted(TABLES))})")
+    table = TABLES[name]
+    return f"{settings.path('lake.root').rstrip('/')}/{table.layer}/{table.name}"
+
+
+def checkpoint_path(settings: Settings, query: str) -> str:
+    """Checkpoint location of a streaming query, below the lake root."""
+    return f"{settings.path('lake.root').rstrip('/')}/_checkpoints/{query}"
+
+
+def table_exists(spark: SparkSession, settings: Settings, name: str) -> bool:
+    """True when the Delta table has been created."""
+    from delta.tables import DeltaTable
+
+    return DeltaTable.isDeltaTable(spark, table_path(settings, name))
+
+
+def register_tables(spark: SparkSession, settings: Settings) -> list[str]:
+    """Make every existing table addressable by name (`gold.fact_job_postings`) in SQL."""
+    registered = []
+    for name, table in TABLES.items():
+        if not table_exists(spark, settings, name):
+            continue
+        spark.sql(f"CREATE DATABASE IF NOT EXISTS {table.layer}")
+        spark.sql(f"CREATE TABLE IF NOT EXISTS {name} USING DELTA LOCATION '{table_path(settings, name)}'")
+        registered.append(name)
+    return registered

@@ -1,0 +1,44 @@
+"""The one Spark session factory: Delta on, project jars from the Maven-resolved folder."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pyspark.sql import SparkSession
+
+from lakehouse.config import ConfigError, Settings, load_settings
+
+
+def spark_jars(settings: Settings) -> list[str]:
+    """The jars `make jars` resolved for Spark; a readable error when they are missing."""
+    jars_dir = Path(settings.path("spark.jars_dir"))
+    jars = sorted(str(p) for p in jars_dir.glob("*.jar"))
+    if not any("delta-spark" in Path(j).name for j in jars):
+        raise ConfigError(f"Spark jars are not resolved in {jars_dir}: run `make jars` first")
+    return jars
+
+
+def get_spark(settings: Settings | None = None, app_name: str | None = None) -> SparkSession:
+    """Build (or return the running) Spark session configured for the profile."""
+    settings = settings or load_settings()
+    builder = (
+        SparkSession.builder.master(settings["spark.master"])
+        .appName(app_name or settings["spark.app_name"])
+        .config("spark.jars", ",".join(spark_jars(settings)))
+        .config("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension")
+        .config("spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog")
+        .config("spark.sql.shuffle.partitions", str(settings["spark.shuffle_partitions"]))
+        .config("spark.driver.memory", settings["spark.driver_memory"])
+        .config("spark.ui.enabled", str(settings["spark.ui_enabled"]).lower())
+        .config("spark.sql.session.timeZone", "UTC")
+        .config("spark.sql.warehouse.dir", f"{settings.path('lake.root')}/_warehouse")
+        .config("spark.databricks.delta.schema.autoMerge.enabled", "false")
+        .config("spark.databricks.delta.snapshotPartitions", str(settings["spark.shuffle_partitions"]))
+        .config("spark.sql.streaming.stateStore.providerClass",
+                "org.apache.spark.sql.execution.streaming.state.RocksDBStateStoreProvider")
+        .config("spark.hadoop.fs.s3a.impl", "org.apache.hadoop.fs.s3a.S3AFileSystem")
+        .config("spark.driver.extraJavaOptions", "-Duser.timezone=UTC")
+    )
+    spark = builder.getOrCreate()
+    spark.sparkContext.setLogLevel(settings["spark.log_level"])
+    return spark

@@ -1,0 +1,1 @@
+"""Resume-to-job ranking: features, training, evaluation and the MLflow registry (issue 6)."""

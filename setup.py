@@ -1,0 +1,46 @@
+"""joblake: a job-market lakehouse on Kafka, Spark, Delta Lake and Spark NLP.
+
+This file is the one place where the Python stack is pinned. `constraints.txt`
+is the full lock derived from these pins (`make lock`) so installs never backtrack.
+"""
+
+from setuptools import find_packages, setup
+
+# Spark 3.5 / Scala 2.12 is the lane every JVM artifact we can resolve shares:
+# Spark NLP for Scala 2.13 (Spark 4) is not published on the Maven Central we reach,
+# see README "Why Spark 3.5".
+PYSPARK = "pyspark==3.5.7"
+
+INSTALL_REQUIRES = [
+    PYSPARK,
+    "delta-spark==3.3.2",
+    "spark-nlp==5.5.3",
+    "kafka-python==3.0.12",
+    "fastavro==1.13.1",
+    "boto3==1.44.5",
+    "PyYAML==6.0.3",
+    "pandas==2.3.3",
+    "pyarrow==21.0.0",
+    "mlflow==3.17.2",
+    "great-expectations==1.24.1",
+    "apache-airflow==3.3.2",
+    "apache-airflow-providers-cncf-kubernetes==10.25.0",
+]
+
+DEV_REQUIRES = [
+    "pytest==9.0.3",
+    "chispa==0.12.0",
+    "ruff==0.17.6",
+]
+
+setup(
+    name="joblake",
+    version="0.1.0",
+    description="Job-market lakehouse: Kafka -> Delta bronze/silver/gold with Spark NLP",
+    python_requires=">=3.11,<3.12",
+    packages=find_packages(include=["lakehouse*", "ingestion*", "streaming*", "spark_jobs*", "models*"]),
+    package_data={"lakehouse.conf": ["*.yml"], "ingestion.schemas": ["*.avsc"]},
+    install_requires=INSTALL_REQUIRES,
+    extras_require={"dev": DEV_REQUIRES},
+    entry_points={"console_scripts": ["joblake=lakehouse.cli:main"]},
+)

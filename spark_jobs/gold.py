@@ -1,0 +1,132 @@
+"""silver.job_postings -> a first Kimball star: fact_job_postings with company, location, date."""
+
+from __future__ import annotations
+
+from pyspark.sql import DataFrame, SparkSession
+from pyspark.sql import functions as F
+
+from lakehouse.catalog import table_path
+from lakehouse.config import Settings
+
+UNKNOWN_KEY = -1  # surrogate key of the "unknown" member each dimension carries
+
+
+def company_sk(company_key: F.Column) -> F.Column:
+    """Stable surrogate key of a company: the same key on every rebuild."""
+    return F.coalesce(F.xxhash64(company_key), F.lit(UNKNOWN_KEY).cast("long"))
+
+
+def location_sk(city: F.Column, region: F.Column, country: F.Column) -> F.Column:
+    """Stable surrogate key of a location (city, region, country)."""
+    return F.when(
+        city.isNull() & region.isNull() & country.isNull(), F.lit(UNKNOWN_KEY).cast("long")
+    ).otherwise(F.xxhash64(F.coalesce(city, F.lit("")), F.coalesce(region, F.lit("")), F.coalesce(country, F.lit(""))))
+
+
+def date_sk(ts: F.Column) -> F.Column:
+    """yyyymmdd as an int, -1 for unknown dates."""
+    return F.coalesce(F.date_format(ts, "yyyyMMdd").cast("int"), F.lit(UNKNOWN_KEY))
+
+
+def with_unknown_member(dim_df: DataFrame, key_column: str, **values: object) -> DataFrame:
+    """Add the 'unknown' row (surrogate key -1) that facts with a missing attribute point to."""
+    row = {key_column: UNKNOWN_KEY} | values
+    unknown_df = dim_df.sparkSession.range(1).select(
+        *(F.lit(row.get(f.name)).cast(f.dataType).alias(f.name) for f in dim_df.schema.fields)
+    )
+    return dim_df.unionByName(unknown_df)
+
+
+def build_dim_company(silver_df: DataFrame) -> DataFrame:
+    """One row per company match key, named by its most frequent display name."""
+    return (
+        silver_df.where(F.col("company_key").isNotNull())
+        .groupBy("company_key", "company")
+        .agg(F.count(F.lit(1)).alias("n"), F.min("first_seen_at").alias("first_seen_at"))
+        .groupBy("company_key")
+        .agg(
+            F.max_by("company", F.struct("n", "company")).alias("company_name"),
+            F.sum("n").alias("postings"),
+            F.min("first_seen_at").alias("first_seen_at"),
+        )
+        .select(company_sk(F.col("company_key")).alias("company_sk"), "company_key", "company_name",
+                "postings", "first_seen_at")
+        .transform(with_unknown_member, "company_sk", company_name="(unknown)")
+    )
+
+
+def build_dim_location(silver_df: DataFrame) -> DataFrame:
+    """One row per distinct (city, region, country), with an is_remote flag."""
+    return (
+        silver_df.where(F.col("city").isNotNull() | F.col("region").isNotNull() | F.col("country").isNotNull())
+        .groupBy("city", "region", "country")
+        .agg(F.count(F.lit(1)).alias("postings"))
+        .select(location_sk(F.col("city"), F.col("region"), F.col("country")).alias("location_sk"),
+                "city", "region", "country", "postings")
+        .transform(with_unknown_member, "location_sk")
+    )
+
+
+def build_dim_date(silver_df: DataFrame) -> DataFrame:
+    """A calendar from the first to the last posting date, one row per day."""
+    bounds = silver_df.select(F.to_date(F.min("posted_at")).alias("lo"), F.to_date(F.max("posted_at")).alias("hi"))
+    days = bounds.where(F.col("lo").isNotNull()).select(F.explode(F.sequence("lo", "hi")).alias("date"))
+    return days.select(
+        date_sk(F.col("date")).alias("date_sk"),
+        "date",
+        F.year("date").alias("year"),
+        F.quarter("date").alias("quarter"),
+        F.month("date").alias("month"),
+        F.dayofmonth("date").alias("day"),
+        F.date_format("date", "EEEE").alias("day_name"),
+        F.weekofyear("date").alias("iso_week"),
+        F.dayofweek("date").isin(1, 7).alias("is_weekend"),
+    ).transform(with_unknown_member, "date_sk")
+
+
+def build_fact_job_postings(silver_df: DataFrame) -> DataFrame:
+    """One row per posting with dimension keys and the measures analysts aggregate."""
+    return silver_df.select(
+        "posting_key",
+        company_sk(F.col("company_key")).alias("company_sk"),
+        location_sk(F.col("city"), F.col("region"), F.col("country")).alias("location_sk"),
+        date_sk(F.col("posted_at")).alias("posted_date_sk"),
+        "source",
+        "title",
+        "title_seniority",
+        "employment_type",
+        "seniority_level",
+        "workplace_type",
+        "salary_min",
+        "salary_max",
+        "salary_currency",
+        "salary_period",
+        "posted_at",
+        "is_active",
+        "times_seen",
+        (F.col("times_seen") - 1).alias("duplicate_records"),
+    )
+
+
+GOLD_BUILDERS = {
+    "gold.dim_company": build_dim_company,
+    "gold.dim_location": build_dim_location,
+    "gold.dim_date": build_dim_date,
+    "gold.fact_job_postings": build_fact_job_postings,
+}
+
+
+def run_gold(spark: SparkSession, settings: Settings) -> dict[str, int]:
+    """Rebuild every gold table from silver (overwrite: a rerun gives the same tables)."""
+    silver_df = spark.read.format("delta").load(table_path(settings, "silver.job_postings")).cache()
+    counts = {}
+    try:
+        for name, build in GOLD_BUILDERS.items():
+            gold_df = build(silver_df)
+            gold_df.write.format("delta").mode("overwrite").option("overwriteSchema", "true").save(
+                table_path(settings, name)
+            )
+            counts[name] = spark.read.format("delta").load(table_path(settings, name)).count()
+    finally:
+        silver_df.unpersist()
+    return counts

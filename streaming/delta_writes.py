@@ -1,0 +1,46 @@
+"""Idempotent Delta writes for foreachBatch functions (txnAppId / txnVersion)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from functools import cache
+from pathlib import Path
+
+from pyspark.sql import DataFrame, SparkSession
+
+TXN_APP_ID = "spark.databricks.delta.write.txnAppId"
+TXN_VERSION = "spark.databricks.delta.write.txnVersion"
+
+
+@cache
+def query_app_id(query_name: str, checkpoint: str) -> str:
+    """A Delta txnAppId for one streaming query and checkpoint.
+
+    It carries the query id Spark stores in the checkpoint, so a fresh checkpoint
+    (batch ids restarting at 0) is never mistaken for a replay of an old one.
+    """
+    metadata = Path(checkpoint.removeprefix("file:")) / "metadata"
+    query_id = json.loads(metadata.read_text().splitlines()[0])["id"] if metadata.exists() else "no-checkpoint"
+    return f"joblake.{query_name}.{query_id}"
+
+
+def append_once(df: DataFrame, path: str, app_id: str, batch_id: int, partition_by: tuple[str, ...] = ()) -> None:
+    """Append a micro-batch to a Delta table; a retried batch id is skipped by Delta."""
+    writer = df.write.format("delta").mode("append").option("txnAppId", app_id).option("txnVersion", batch_id)
+    if partition_by:
+        writer = writer.partitionBy(*partition_by)
+    writer.save(path)
+
+
+@contextmanager
+def idempotent_dml(spark: SparkSession, app_id: str, batch_id: int) -> Iterator[None]:
+    """Within the block, Delta DML (MERGE) commits once per (app_id, batch_id)."""
+    spark.conf.set(TXN_APP_ID, app_id)
+    spark.conf.set(TXN_VERSION, str(batch_id))
+    try:
+        yield
+    finally:
+        spark.conf.unset(TXN_APP_ID)
+        spark.conf.unset(TXN_VERSION)

@@ -1,0 +1,73 @@
+"""Shared fixtures: one Spark session per test run, temporary lake paths, the real broker."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("JOBLAKE_PROFILE", "test")
+
+from lakehouse.config import Settings, load_settings  # noqa: E402
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="session")
+def lake_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A lake folder for the whole test session."""
+    return tmp_path_factory.mktemp("lake")
+
+
+@pytest.fixture(scope="session")
+def settings(lake_root: Path) -> Settings:
+    """The test profile with the lake in a temporary folder and jars from the repository."""
+    return load_settings("test").with_overrides(
+        {
+            "lake.root": str(lake_root),
+            "lake.raw_root": str(lake_root / "raw"),
+            "spark.jars_dir": str(REPO / ".jars" / "spark"),
+            "kafka.broker_jars_dir": str(REPO / ".jars" / "kafka"),
+        }
+    )
+
+
+@pytest.fixture(scope="session")
+def spark(settings: Settings):
+    """Session-scoped Spark: local[2], Delta on, UI off, 2 shuffle partitions, UTC."""
+    from lakehouse.session import get_spark
+
+    session = get_spark(settings, app_name="joblake-tests")
+    yield session
+    session.stop()
+
+
+@pytest.fixture
+def table_path(tmp_path: Path) -> str:
+    """A fresh Delta table location for one test."""
+    return str(tmp_path / "table")
+
+
+@pytest.fixture
+def checkpoint_dir(tmp_path: Path) -> str:
+    """A fresh streaming checkpoint location for one test."""
+    return str(tmp_path / "checkpoint")
+
+
+@pytest.fixture(scope="session")
+def kafka_broker(settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settings]:
+    """A real single-node KRaft broker on the test ports, started once and stopped at the end."""
+    from lakehouse.broker import LocalBroker
+
+    state = tmp_path_factory.mktemp("kafka")
+    broker_settings = settings.with_overrides({"kafka.broker_state_dir": str(state)})
+    broker = LocalBroker(broker_settings)
+    broker.start()
+    try:
+        yield broker_settings
+    finally:
+        broker.stop()
+        shutil.rmtree(state, ignore_errors=True)

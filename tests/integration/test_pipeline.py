@@ -1,0 +1,126 @@
+"""End to end on the real broker: generator -> Kafka -> bronze -> silver -> gold, then the CLI."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from ingestion.avro_codec import decode_posting
+from ingestion.generator import generate_records
+from ingestion.publish import publish_records
+from lakehouse import cli
+from lakehouse.catalog import table_path
+from lakehouse.config import load_settings
+from spark_jobs.nightly import run_nightly
+from streaming.job import run_stream
+from streaming.reconcile import reconcile
+
+pytestmark = [pytest.mark.spark, pytest.mark.kafka]
+
+COUNT = 400
+
+
+def expected_outcome(records) -> tuple[set[str], int]:
+    """Posting keys silver should hold and how many records quarantine should get, by Python's own decoder."""
+    keys, rejected = set(), 0
+    for record in records:
+        try:
+            posting = decode_posting(record.value)
+        except ValueError:
+            rejected += 1
+            continue
+        if not (posting["title"] or "").strip():
+            rejected += 1
+        else:
+            keys.add(record.key)
+    return keys, rejected
+
+
+@pytest.fixture(scope="module")
+def lake(kafka_broker, spark, tmp_path_factory):
+    """A lake filled twice by the same generator run (a rerun of the demo)."""
+    root = tmp_path_factory.mktemp("e2e")
+    settings = kafka_broker.with_overrides(
+        {"lake.root": str(root), "lake.raw_root": str(root / "raw"), "kafka.topic": "e2e.postings"}
+    )
+    records = generate_records(COUNT, seed=11)
+    publish_records(records, settings, "run1")
+    run_stream(spark, settings)
+    first = reconcile(spark, settings)
+    first_gold = run_nightly(spark, settings)
+    silver_v1 = spark.read.format("delta").load(table_path(settings, "silver.job_postings")).collect()
+    publish_records(records, settings, "run2")
+    run_stream(spark, settings)
+    second_gold = run_nightly(spark, settings)
+    return {"settings": settings, "records": records, "first": first, "second": reconcile(spark, settings),
+            "silver_v1": silver_v1, "gold": (first_gold, second_gold)}
+
+
+def test_every_record_is_accounted_for(lake):
+    keys, rejected = expected_outcome(lake["records"])
+    first = lake["first"]
+    assert first.balanced, first
+    assert (first.raw_records, first.bronze_rows) == (COUNT, COUNT)
+    assert first.silver_postings == len(keys)
+    assert first.quarantined == rejected
+    assert first.duplicates == COUNT - len(keys) - rejected
+
+
+def test_malformed_records_are_quarantined_with_reasons(lake):
+    reasons = lake["first"].quarantine_reasons
+    assert "missing_title" in reasons and "unknown_schema" in reasons
+    assert reasons.get("avro_decode_error", 0) + reasons.get("not_avro", 0) >= 1
+
+
+def test_rerun_duplicates_nothing_in_silver_or_gold(lake, spark):
+    second = lake["second"]
+    assert second.balanced, second
+    assert second.bronze_rows == 2 * COUNT
+    assert second.silver_postings == lake["first"].silver_postings
+    first_gold, second_gold = lake["gold"]
+    assert first_gold == second_gold
+    silver_v2 = spark.read.format("delta").load(table_path(lake["settings"], "silver.job_postings"))
+    ids = {r["posting_key"]: r["times_seen"] for r in silver_v2.collect()}
+    assert all(ids[r["posting_key"]] == 2 * r["times_seen"] for r in lake["silver_v1"])
+
+
+def test_gold_fact_has_one_row_per_silver_posting(lake):
+    assert lake["gold"][0]["gold.fact_job_postings"] == lake["first"].silver_postings
+
+
+@pytest.fixture
+def cli_env(lake, monkeypatch):
+    """Point the CLI's settings (read from the environment) at the test lake."""
+    settings = lake["settings"]
+    for key in ("lake.root", "lake.raw_root", "spark.jars_dir"):
+        monkeypatch.setenv("JOBLAKE__" + key.upper().replace(".", "__"), settings.path(key))
+    load_settings.cache_clear()
+    yield
+    load_settings.cache_clear()
+
+
+def test_cli_sql_answers_over_named_tables(cli_env, capsys, lake):
+    assert cli.main(["sql", "select count(*) as n from silver.job_postings"]) == 0
+    out = capsys.readouterr().out
+    assert re.search(rf"\|\s*{lake['first'].silver_postings}\|", out), out
+
+
+def test_cli_status_prints_the_balanced_reconciliation(cli_env, capsys, lake):
+    assert cli.main(["status"]) == 0
+    out = capsys.readouterr().out
+    assert "gold.fact_job_postings" in out and "balanced" in out and "NOT balanced" not in out
+
+
+def test_cli_error_is_one_readable_line(cli_env, capsys):
+    assert cli.main(["sql", "select * from silver.no_such_table"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("joblake sql:") and "no_such_table" in err and len(err.splitlines()) == 1
+
+
+def test_raw_zone_is_partitioned_by_source_date_and_keyword(lake):
+    raw_root = Path(lake["settings"].path("lake.raw_root"))
+    folders = {p.parent.relative_to(raw_root).parts[0] for p in raw_root.glob("**/*.avro")}
+    assert folders == {"source=generator"}
+    assert all(p.parent.name.startswith("keyword=") for p in raw_root.glob("**/*.avro"))
