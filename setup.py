@@ -39,7 +39,7 @@ setup(
     description="Job-market lakehouse: Kafka -> Delta bronze/silver/gold with Spark NLP",
     python_requires=">=3.11,<3.12",
     packages=find_packages(include=["lakehouse*", "ingestion*", "streaming*", "spark_jobs*", "models*"]),
-    package_data={"lakehouse.conf": ["*.yml"], "ingestion.schemas": ["*.avsc"]},
+    package_data={"lakehouse.conf": ["*.yml", "*.properties"], "ingestion.schemas": ["*.avsc"]},
     install_requires=INSTALL_REQUIRES,
     extras_require={"dev": DEV_REQUIRES},
     entry_points={"console_scripts": ["joblake=lakehouse.cli:main"]},

@@ -12,7 +12,7 @@ from ingestion.records import SourceRecord
 from lakehouse.config import Settings
 
 
-class KafkaUnavailable(RuntimeError):
+class KafkaUnavailableError(RuntimeError):
     """Kafka could not be reached; the message says what to do."""
 
 
@@ -20,8 +20,8 @@ def _servers(settings: Settings) -> str:
     return settings["kafka.bootstrap_servers"]
 
 
-def _unreachable(settings: Settings) -> KafkaUnavailable:
-    return KafkaUnavailable(f"Kafka is not reachable at {_servers(settings)}: start it with `joblake kafka start`")
+def _unreachable(settings: Settings) -> KafkaUnavailableError:
+    return KafkaUnavailableError(f"Kafka is not reachable at {_servers(settings)}: start it with `joblake kafka start`")
 
 
 def ensure_topic(settings: Settings) -> bool:
@@ -34,8 +34,13 @@ def ensure_topic(settings: Settings) -> bool:
         if settings["kafka.topic"] in admin.list_topics():
             return False
         admin.create_topics(
-            [NewTopic(settings["kafka.topic"], num_partitions=int(settings["kafka.topic_partitions"]),
-                      replication_factor=1)]
+            [
+                NewTopic(
+                    settings["kafka.topic"],
+                    num_partitions=int(settings["kafka.topic_partitions"]),
+                    replication_factor=1,
+                )
+            ]
         )
         return True
     except TopicAlreadyExistsError:
@@ -68,7 +73,7 @@ def publish(records: Iterable[SourceRecord], settings: Settings) -> int:
         for future in futures:
             future.get(timeout=60)
     except KafkaError as exc:
-        raise KafkaUnavailable(f"publishing to {topic} failed: {exc}") from exc
+        raise KafkaUnavailableError(f"publishing to {topic} failed: {exc}") from exc
     finally:
         producer.close()
     return len(futures)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from pyspark.sql import SparkSession
+from pyspark.sql import DataFrame, SparkSession
 
 from lakehouse.config import Settings
 
@@ -55,6 +55,13 @@ def table_exists(spark: SparkSession, settings: Settings, name: str) -> bool:
     from delta.tables import DeltaTable
 
     return DeltaTable.isDeltaTable(spark, table_path(settings, name))
+
+
+def read_table(spark: SparkSession, settings: Settings, name: str) -> DataFrame | None:
+    """The table as a DataFrame, or None when it has not been created yet."""
+    if not table_exists(spark, settings, name):
+        return None
+    return spark.read.format("delta").load(table_path(settings, name))
 
 
 def register_tables(spark: SparkSession, settings: Settings) -> list[str]:

@@ -9,6 +9,7 @@ import time
 import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime
+from pathlib import Path
 
 from lakehouse.config import ConfigError, Settings, load_settings
 
@@ -71,21 +72,20 @@ def cmd_sql(args: argparse.Namespace, settings: Settings) -> int:
 
     spark = _spark(settings)
     register_tables(spark, settings)
-    query = open(args.query[1:]).read() if args.query.startswith("@") else args.query
+    query = Path(args.query[1:]).read_text() if args.query.startswith("@") else args.query
     spark.sql(query).show(args.limit, truncate=args.truncate)
     return 0
 
 
 def print_status(spark, settings: Settings) -> bool:
     """Rows per table and the reconciliation; returns whether it balances."""
-    from lakehouse.catalog import TABLES, table_exists, table_path
+    from lakehouse.catalog import TABLES, read_table
     from streaming.reconcile import reconcile
 
     print(f"{'table':<28}{'rows':>10}")
     for name in TABLES:
-        rows = spark.read.format("delta").load(table_path(settings, name)).count() if table_exists(
-            spark, settings, name) else None
-        print(f"{name:<28}{rows if rows is None else f'{rows:,}':>10}")
+        table_df = read_table(spark, settings, name)
+        print(f"{name:<28}{'missing' if table_df is None else f'{table_df.count():,}':>10}")
     rec = reconcile(spark, settings)
     print("\nreconciliation")
     print(f"  raw records             {rec.raw_records:>10,}")
@@ -96,8 +96,10 @@ def print_status(spark, settings: Settings) -> bool:
     for reason, n in rec.quarantine_reasons.items():
         print(f"    {reason:<22}{n:>10,}")
     verdict = "balanced" if rec.balanced else "NOT balanced"
-    print(f"  raw = bronze = silver + duplicates + quarantined: {verdict} "
-          f"({rec.raw_records:,} = {rec.bronze_rows:,} = {rec.accounted:,})")
+    print(
+        f"  raw = bronze = silver + duplicates + quarantined: {verdict} "
+        f"({rec.raw_records:,} = {rec.bronze_rows:,} = {rec.accounted:,})"
+    )
     return rec.balanced
 
 
@@ -119,8 +121,9 @@ def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
     try:
         records = generate_records(args.count, seed=args.seed)
         summary = publish_records(records, settings, _run_id())
-        print(f"ingest: {summary.published:,} records published and {summary.landed:,} landed in the raw zone",
-              flush=True)
+        print(
+            f"ingest: {summary.published:,} records published and {summary.landed:,} landed in the raw zone", flush=True
+        )
         spark = _spark(settings)
         run_stream(spark, settings)
         print("stream: Kafka -> bronze -> silver caught up", flush=True)
@@ -178,7 +181,7 @@ def build_parser() -> argparse.ArgumentParser:
     add("nightly", cmd_nightly, "rebuild the gold star schema from silver")
 
     sql = add("sql", cmd_sql, "run one SQL query over bronze/silver/gold tables (or @file.sql)")
-    sql.add_argument("query", help="e.g. \"select count(*) from silver.job_postings\" or @query.sql")
+    sql.add_argument("query", help='e.g. "select count(*) from silver.job_postings" or @query.sql')
     sql.add_argument("--limit", type=int, default=20, help="rows to show (default 20)")
     sql.add_argument("--truncate", type=int, default=60, help="truncate cells to N characters (0: never)")
 
@@ -191,14 +194,14 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the console script: one readable line for every expected failure."""
-    from ingestion.kafka_sink import KafkaUnavailable
+    from ingestion.kafka_sink import KafkaUnavailableError
     from lakehouse.broker import BrokerError
 
     args = build_parser().parse_args(argv)
     try:
         settings = load_settings(args.profile)
         return args.func(args, settings)
-    except (ConfigError, BrokerError, KafkaUnavailable, FileNotFoundError) as exc:
+    except (ConfigError, BrokerError, KafkaUnavailableError, FileNotFoundError) as exc:
         print(f"joblake {args.command}: {exc}", file=sys.stderr)
         return 2
     except Exception as exc:  # Spark errors: one line, not a JVM stack trace

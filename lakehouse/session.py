@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+from importlib import resources
 from pathlib import Path
 
 from pyspark.sql import SparkSession
@@ -21,6 +23,9 @@ def spark_jars(settings: Settings) -> list[str]:
 def get_spark(settings: Settings | None = None, app_name: str | None = None) -> SparkSession:
     """Build (or return the running) Spark session configured for the profile."""
     settings = settings or load_settings()
+    if settings["spark.master"].startswith("local"):
+        os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")  # one machine: no interface guessing
+    log4j = resources.files("lakehouse.conf").joinpath("log4j2.properties")
     builder = (
         SparkSession.builder.master(settings["spark.master"])
         .appName(app_name or settings["spark.app_name"])
@@ -34,10 +39,13 @@ def get_spark(settings: Settings | None = None, app_name: str | None = None) -> 
         .config("spark.sql.warehouse.dir", f"{settings.path('lake.root')}/_warehouse")
         .config("spark.databricks.delta.schema.autoMerge.enabled", "false")
         .config("spark.databricks.delta.snapshotPartitions", str(settings["spark.shuffle_partitions"]))
-        .config("spark.sql.streaming.stateStore.providerClass",
-                "org.apache.spark.sql.execution.streaming.state.RocksDBStateStoreProvider")
+        .config(
+            "spark.sql.streaming.stateStore.providerClass",
+            "org.apache.spark.sql.execution.streaming.state.RocksDBStateStoreProvider",
+        )
         .config("spark.hadoop.fs.s3a.impl", "org.apache.hadoop.fs.s3a.S3AFileSystem")
-        .config("spark.driver.extraJavaOptions", "-Duser.timezone=UTC")
+        .config("spark.ui.showConsoleProgress", "false")
+        .config("spark.driver.extraJavaOptions", f"-Duser.timezone=UTC -Dlog4j2.configurationFile={log4j}")
     )
     spark = builder.getOrCreate()
     spark.sparkContext.setLogLevel(settings["spark.log_level"])

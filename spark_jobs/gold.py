@@ -18,9 +18,9 @@ def company_sk(company_key: F.Column) -> F.Column:
 
 def location_sk(city: F.Column, region: F.Column, country: F.Column) -> F.Column:
     """Stable surrogate key of a location (city, region, country)."""
-    return F.when(
-        city.isNull() & region.isNull() & country.isNull(), F.lit(UNKNOWN_KEY).cast("long")
-    ).otherwise(F.xxhash64(F.coalesce(city, F.lit("")), F.coalesce(region, F.lit("")), F.coalesce(country, F.lit(""))))
+    return F.when(city.isNull() & region.isNull() & country.isNull(), F.lit(UNKNOWN_KEY).cast("long")).otherwise(
+        F.xxhash64(F.coalesce(city, F.lit("")), F.coalesce(region, F.lit("")), F.coalesce(country, F.lit("")))
+    )
 
 
 def date_sk(ts: F.Column) -> F.Column:
@@ -49,8 +49,13 @@ def build_dim_company(silver_df: DataFrame) -> DataFrame:
             F.sum("n").alias("postings"),
             F.min("first_seen_at").alias("first_seen_at"),
         )
-        .select(company_sk(F.col("company_key")).alias("company_sk"), "company_key", "company_name",
-                "postings", "first_seen_at")
+        .select(
+            company_sk(F.col("company_key")).alias("company_sk"),
+            "company_key",
+            "company_name",
+            "postings",
+            "first_seen_at",
+        )
         .transform(with_unknown_member, "company_sk", company_name="(unknown)")
     )
 
@@ -61,8 +66,13 @@ def build_dim_location(silver_df: DataFrame) -> DataFrame:
         silver_df.where(F.col("city").isNotNull() | F.col("region").isNotNull() | F.col("country").isNotNull())
         .groupBy("city", "region", "country")
         .agg(F.count(F.lit(1)).alias("postings"))
-        .select(location_sk(F.col("city"), F.col("region"), F.col("country")).alias("location_sk"),
-                "city", "region", "country", "postings")
+        .select(
+            location_sk(F.col("city"), F.col("region"), F.col("country")).alias("location_sk"),
+            "city",
+            "region",
+            "country",
+            "postings",
+        )
         .transform(with_unknown_member, "location_sk")
     )
 

@@ -7,6 +7,7 @@ test can run it on a one-row DataFrame. Word lists live in `streaming.vocab`.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable, Iterable, Mapping
 
@@ -78,8 +79,8 @@ def _words(words: Iterable[str]) -> str:
 
 
 def _map_literal(mapping: Mapping[str, str]) -> Column:
-    """A Spark `map<string,string>` literal of a Python dict."""
-    return F.create_map(*[F.lit(part) for item in mapping.items() for part in item])
+    """A constant Spark `map<string,string>` of a Python dict (one JVM call, folded once by the optimiser)."""
+    return F.from_json(F.lit(json.dumps(mapping)), "map<string,string>")
 
 
 def _col(col: ColumnOrName) -> Column:
@@ -119,7 +120,8 @@ _SCRIPT_STYLE = r"(?is)<(script|style)\b[^>]*>.*?</\1\s*>"
 _COMMENT = r"(?s)<!--.*?-->"
 _BLOCK_TAG = rf"(?i)</?(?:{'|'.join(BLOCK_TAGS)})\b[^<>]*>"
 _ANY_TAG = r"</?[a-zA-Z][^<>]*>"
-_OTHER_ENTITY = r"&(?!amp;)(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[a-zA-Z][a-zA-Z0-9]{1,31});"
+_ENTITY = r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[a-zA-Z][a-zA-Z0-9]{1,31});"
+_ENTITY_SPLIT = rf"(?={_ENTITY})|(?<=;)"  # every entity becomes a token of its own
 
 _NOISE = rf"(?:{'|'.join(TITLE_NOISE)}|{TITLE_GENDER_NOISE})"
 _NOISE_AREA = rf"(?:\s*[,-]?\s*(?:{_alternation(TITLE_NOISE_AREAS)}))?"
@@ -198,10 +200,15 @@ def _collapse(col: Column) -> Column:
 
 
 def _decode_entities(col: Column) -> Column:
-    decoded = col
-    for entity, char in HTML_ENTITIES.items():
-        decoded = F.replace(decoded, F.lit(entity), F.lit(char))
-    return F.replace(F.regexp_replace(decoded, _OTHER_ENTITY, " "), F.lit("&amp;"), F.lit("&"))
+    """Known entities decoded, unknown ones as a space, in one pass ("&amp;lt;" -> "&lt;")."""
+    tokens = F.split(col, _ENTITY_SPLIT)
+    decoded = F.transform(
+        tokens,
+        lambda token: F.coalesce(
+            _map_literal(HTML_ENTITIES)[token], F.when(token.rlike(f"^{_ENTITY}$"), F.lit(" ")), token
+        ),
+    )
+    return F.array_join(decoded, "")
 
 
 def clean_text(col: ColumnOrName) -> Column:
@@ -365,9 +372,7 @@ def parse_location(col: ColumnOrName) -> Column:
 # --- Workplace and employment --------------------------------------------------------------
 
 
-def workplace_type(
-    location_col: ColumnOrName, workplace_col: ColumnOrName, description_col: ColumnOrName
-) -> Column:
+def workplace_type(location_col: ColumnOrName, workplace_col: ColumnOrName, description_col: ColumnOrName) -> Column:
     """remote/hybrid/on_site from the workplace field, else the location, else the description, else null."""
     workplace = F.replace(clean_text(workplace_col), F.lit("_"), F.lit(" "))  # "ON_SITE"
     location, description = clean_text(location_col), clean_text(description_col)

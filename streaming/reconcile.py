@@ -8,7 +8,7 @@ from pyspark.sql import SparkSession
 from pyspark.sql import functions as F
 
 from ingestion.raw_zone import count_raw_records
-from lakehouse.catalog import table_exists, table_path
+from lakehouse.catalog import read_table
 from lakehouse.config import Settings
 
 
@@ -37,19 +37,20 @@ class Reconciliation:
 def reconcile(spark: SparkSession, settings: Settings) -> Reconciliation:
     """Count every layer and the quarantine reasons."""
 
-    def table(name: str):
-        return spark.read.format("delta").load(table_path(settings, name)) if table_exists(spark, settings, name) else None
-
-    bronze_df, silver_df, quarantine_df = (table(n) for n in ("bronze.job_postings", "silver.job_postings",
-                                                               "silver.quarantine"))
+    bronze_df, silver_df, quarantine_df = (
+        read_table(spark, settings, name)
+        for name in ("bronze.job_postings", "silver.job_postings", "silver.quarantine")
+    )
     silver_postings, records_merged = 0, 0
     if silver_df is not None:
         row = silver_df.agg(F.count(F.lit(1)).alias("n"), F.sum("times_seen").alias("seen")).first()
         silver_postings, records_merged = row["n"], row["seen"] or 0
     reasons = {}
     if quarantine_df is not None:
-        reasons = {r["reject_reason"]: r["n"] for r in quarantine_df.groupBy("reject_reason")
-                   .agg(F.count(F.lit(1)).alias("n")).collect()}
+        reasons = {
+            r["reject_reason"]: r["n"]
+            for r in quarantine_df.groupBy("reject_reason").agg(F.count(F.lit(1)).alias("n")).collect()
+        }
     return Reconciliation(
         raw_records=count_raw_records(settings.path("lake.raw_root")),
         bronze_rows=bronze_df.count() if bronze_df is not None else 0,

@@ -115,9 +115,7 @@ def merge_postings(spark: SparkSession, path: str, updates_df: DataFrame, merged
                 "updated_at": "s.merged_at",
             },
         )
-        .whenMatchedUpdate(
-            set={"times_seen": "t.times_seen + s.records_in_batch", "last_seen_at": "s.merged_at"}
-        )
+        .whenMatchedUpdate(set={"times_seen": "t.times_seen + s.records_in_batch", "last_seen_at": "s.merged_at"})
         .whenNotMatchedInsert(
             values={
                 **{c: f"s.{c}" for c in content},

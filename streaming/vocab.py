@@ -11,16 +11,16 @@ from html.entities import name2codepoint
 # --- HTML ----------------------------------------------------------------------------------
 
 # Named entities decoded to a character, plus every Latin-1 letter entity ("&eacute;" -> "é");
-# any other entity becomes a space. `&amp;` is decoded last in `clean_text`, so "&amp;lt;"
-# reads as the text "&lt;" (one decode only).
+# any other entity becomes a space. Decoding is one pass, so "&amp;lt;" reads as the text "&lt;".
 HTML_ENTITIES: dict[str, str] = {
+    "&amp;": "&",
+    "&#38;": "&",
     "&nbsp;": " ",
     "&#160;": " ",
     "&lt;": "<",
     "&gt;": ">",
     "&quot;": '"',
     "&#34;": '"',
-    "&#38;": "&amp;",  # decoded with the named one, last
     "&apos;": "'",
     "&#39;": "'",
     "&#x27;": "'",

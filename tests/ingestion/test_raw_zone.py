@@ -21,8 +21,12 @@ def test_partition_folder_follows_the_design():
 
 
 def test_land_writes_one_file_per_partition_and_counts_every_record(tmp_path):
-    records = [_record("data engineer"), _record("data engineer"), _record("nurse"),
-               rejected_record(b"{broken", "invalid JSON", "file", "import", T)]
+    records = [
+        _record("data engineer"),
+        _record("data engineer"),
+        _record("nurse"),
+        rejected_record(b"{broken", "invalid JSON", "file", "import", T),
+    ]
     rows = land(records, str(tmp_path), "run1")
     assert sorted(rows.values()) == [1, 1, 2]
     assert count_raw_records(str(tmp_path)) == 4

@@ -54,8 +54,14 @@ def lake(kafka_broker, spark, tmp_path_factory):
     publish_records(records, settings, "run2")
     run_stream(spark, settings)
     second_gold = run_nightly(spark, settings)
-    return {"settings": settings, "records": records, "first": first, "second": reconcile(spark, settings),
-            "silver_v1": silver_v1, "gold": (first_gold, second_gold)}
+    return {
+        "settings": settings,
+        "records": records,
+        "first": first,
+        "second": reconcile(spark, settings),
+        "silver_v1": silver_v1,
+        "gold": (first_gold, second_gold),
+    }
 
 
 def test_every_record_is_accounted_for(lake):

@@ -30,8 +30,28 @@ def _silver(spark, rows):
 
 def _row(key, company, company_key, city, region, country, posted, times_seen=1):
     t = datetime.fromisoformat(posted)
-    return (key, "generator", "Data Engineer", "mid", company, company_key, city, region, country, "full_time",
-            None, "on_site", None, None, None, None, t, t, True, times_seen)
+    return (
+        key,
+        "generator",
+        "Data Engineer",
+        "mid",
+        company,
+        company_key,
+        city,
+        region,
+        country,
+        "full_time",
+        None,
+        "on_site",
+        None,
+        None,
+        None,
+        None,
+        t,
+        t,
+        True,
+        times_seen,
+    )
 
 
 ROWS = [
@@ -67,8 +87,10 @@ def test_dim_date_covers_every_day_between_first_and_last_posting(spark):
 def test_fact_rows_point_at_dimension_members(spark):
     silver_df = _silver(spark, ROWS)
     fact = build_fact_job_postings(silver_df)
-    orphans = fact.join(build_dim_company(silver_df), "company_sk", "left_anti").count() + fact.join(
-        build_dim_location(silver_df), "location_sk", "left_anti"
-    ).count() + fact.join(build_dim_date(silver_df), F.col("posted_date_sk") == F.col("date_sk"), "left_anti").count()
+    orphans = (
+        fact.join(build_dim_company(silver_df), "company_sk", "left_anti").count()
+        + fact.join(build_dim_location(silver_df), "location_sk", "left_anti").count()
+        + fact.join(build_dim_date(silver_df), F.col("posted_date_sk") == F.col("date_sk"), "left_anti").count()
+    )
     assert orphans == 0
     assert fact.where("posting_key = 'a'").first()["duplicate_records"] == 2

@@ -367,8 +367,10 @@ def test_employment_type(spark: SparkSession, value: str | None, expected: str |
 
 @pytest.mark.spark
 def test_helpers_compile_to_builtin_expressions_only(spark: SparkSession) -> None:
-    df = spark.createDataFrame([("Sr. Data Eng", "Acme Corp.", "Austin, TX", "Remote", "Full-time")],
-                               "title string, company string, location string, workplace string, kind string")
+    df = spark.createDataFrame(
+        [("Sr. Data Eng", "Acme Corp.", "Austin, TX", "Remote", "Full-time")],
+        "title string, company string, location string, workplace string, kind string",
+    )
     out_df = df.select(
         N.clean_text("title"), N.normalise_title("title"), N.title_seniority("title"),
         N.with_seniority_level("kind"), N.company_key("company"), N.company_display("company"),
@@ -378,6 +380,27 @@ def test_helpers_compile_to_builtin_expressions_only(spark: SparkSession) -> Non
     plan = out_df._jdf.queryExecution().executedPlan().toString()
     assert "PythonUDF" not in plan and "BatchEvalPython" not in plan and "ArrowEvalPython" not in plan
     assert out_df.count() == 1
+
+
+@pytest.mark.spark
+@pytest.mark.parametrize("ansi", ["false", "true"])  # ANSI mode turns out-of-bounds reads into errors
+def test_helpers_work_unaliased_and_under_ansi(spark: SparkSession, ansi: str) -> None:
+    previous = spark.conf.get("spark.sql.ansi.enabled")
+    spark.conf.set("spark.sql.ansi.enabled", ansi)
+    try:
+        df = spark.createDataFrame([("Remote",), ("",), (None,)], "value string")
+        # no aliases on purpose: Spark must be able to name every helper's column itself
+        rows = df.select(
+            N.parse_location("value"), N.normalise_title("value"), N.company_key("value"),
+            N.with_seniority_level("value"), N.employment_type("value"),
+        ).collect()  # fmt: skip
+    finally:
+        spark.conf.set("spark.sql.ansi.enabled", previous)
+    assert [tuple(row) for row in rows] == [
+        ((None, None, None, True), "Remote", "remote", None, "other"),
+        (None, None, None, None, None),
+        (None, None, None, None, None),
+    ]
 
 
 def test_seniority_vocabularies_use_the_shared_levels() -> None:
