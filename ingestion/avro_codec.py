@@ -22,7 +22,7 @@ MAGIC = b"\xc3\x01"
 HEADER_LEN = len(MAGIC) + 8
 
 # Schema versions in the order they were published; the last one is current.
-SCHEMA_VERSIONS = ("posting.v1.avsc",)
+SCHEMA_VERSIONS = ("posting.v1.avsc", "posting.v2.avsc")
 
 
 @cache

@@ -3,24 +3,27 @@
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
 
 from ingestion import kafka_sink, raw_zone
 from ingestion.records import REJECT_HEADER, SourceRecord
+from ingestion.seen_state import SeenState
 from lakehouse.config import Settings
 
 
 @dataclass(frozen=True)
 class IngestSummary:
-    """What one ingest run sent where."""
+    """What one ingest run found and sent where."""
 
     run_id: str
     records: int
-    rejected_by_source: int
     published: int
     landed: int
     raw_partitions: int
+    rejected_by_source: int
     elapsed_s: float
+    outcomes: dict[str, int] = field(default_factory=dict)  # new / updated / duplicates (dedup at source)
 
 
 def publish_records(records: list[SourceRecord], settings: Settings, run_id: str) -> IngestSummary:
@@ -32,9 +35,19 @@ def publish_records(records: list[SourceRecord], settings: Settings, run_id: str
     return IngestSummary(
         run_id=run_id,
         records=len(records),
-        rejected_by_source=sum(1 for r in records if any(k == REJECT_HEADER for k, _ in r.headers)),
         published=published,
         landed=sum(partitions.values()),
         raw_partitions=len(partitions),
+        rejected_by_source=sum(1 for r in records if any(k == REJECT_HEADER for k, _ in r.headers)),
         elapsed_s=time.monotonic() - started,
     )
+
+
+def ingest_records(records: list[SourceRecord], settings: Settings, run_id: str) -> IngestSummary:
+    """Dedup at source against the durable ledger, publish what is new or changed, then remember it."""
+    started = time.monotonic()
+    with SeenState(settings.path("scrape.state_db")) as state:
+        fresh, outcomes = state.split(records)
+        summary = publish_records(fresh, settings, run_id)
+        state.mark_published(fresh, datetime.now(UTC))
+    return replace(summary, records=len(records), elapsed_s=time.monotonic() - started, outcomes=outcomes)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -25,6 +26,18 @@ class SourceRecord:
     keyword: str
     scraped_at: datetime
     headers: tuple[tuple[str, bytes], ...] = field(default=())
+    content_fingerprint: str = ""
+
+    @property
+    def fingerprint(self) -> str:
+        """What the record says, ignoring when it was scraped (dedup at source compares this)."""
+        return self.content_fingerprint or hashlib.sha256(self.value).hexdigest()
+
+
+def content_fingerprint(posting: dict[str, Any]) -> str:
+    """SHA-256 of the posting's content without its scrape time."""
+    content = {k: v for k, v in posting.items() if k != "scraped_at"}
+    return hashlib.sha256(json.dumps(content, sort_keys=True, default=str).encode()).hexdigest()
 
 
 def record_from_posting(posting: dict[str, Any]) -> SourceRecord:
@@ -35,6 +48,7 @@ def record_from_posting(posting: dict[str, Any]) -> SourceRecord:
         source=posting["source"],
         keyword=posting.get("search_keyword") or "none",
         scraped_at=posting["scraped_at"],
+        content_fingerprint=content_fingerprint(posting),
     )
 
 

@@ -1,9 +1,8 @@
-"""The `joblake` command: demo, ingest, stream, nightly, sql, status and the local Kafka broker."""
+"""The `joblake` command: demo, ingest, import, scrape, validate, stream, nightly, sql, status, kafka."""
 
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import time
 import uuid
@@ -26,26 +25,63 @@ def _spark(settings: Settings):
     return get_spark(settings)
 
 
-def _source_records(args: argparse.Namespace) -> list:
-    if args.source == "generator":
-        from ingestion.generator import generate_records
-
-        return generate_records(args.count, seed=args.seed)
-    from ingestion.file_source import read_file_records
-
-    mapping = json.loads(args.mapping) if args.mapping else None
-    return list(read_file_records(args.path, mapping=mapping, keyword=args.keyword, scraped_at=datetime.now(UTC)))
+def describe_ingest(summary, settings: Settings) -> str:
+    """One line about an ingest run."""
+    o = summary.outcomes
+    return (
+        f"ingest {summary.run_id}: {summary.records:,} records ({o.get('new', 0):,} new, {o.get('updated', 0):,} "
+        f"updated, {o.get('duplicates', 0):,} already published), {summary.published:,} published to "
+        f"{settings['kafka.topic']} and {summary.landed:,} landed in the raw zone "
+        f"({summary.rejected_by_source:,} rejected by the source) in {summary.elapsed_s:.1f}s"
+    )
 
 
 def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
-    from ingestion.publish import publish_records
+    from ingestion.generator import generate_records
+    from ingestion.publish import ingest_records
 
-    summary = publish_records(_source_records(args), settings, _run_id())
-    print(
-        f"ingest {summary.run_id}: {summary.records} records, {summary.published} published to "
-        f"{settings['kafka.topic']}, {summary.landed} landed in {summary.raw_partitions} raw partitions "
-        f"({summary.rejected_by_source} rejected by the source) in {summary.elapsed_s:.1f}s"
+    records = generate_records(args.count, seed=args.seed)
+    print(describe_ingest(ingest_records(records, settings, _run_id()), settings))
+    return 0
+
+
+def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
+    from ingestion.file_source import read_file_records
+    from ingestion.publish import ingest_records
+
+    if not Path(args.file).is_file():
+        raise FileNotFoundError(f"no such file: {args.file}")
+    records = list(read_file_records(args.file, mapping=args.mapping, scraped_at=datetime.now(UTC)))
+    print(describe_ingest(ingest_records(records, settings, _run_id()), settings))
+    return 0
+
+
+def cmd_scrape(args: argparse.Namespace, settings: Settings) -> int:
+    from tqdm import tqdm
+
+    from ingestion.scrape import parse_window, scrape
+    from ingestion.sources.base import Query
+
+    query = Query(
+        keywords=args.query or "",
+        location=args.location,
+        posted_within=parse_window(args.posted_within) if args.posted_within else None,
+        pages=args.pages,
     )
+    with tqdm(desc=f"scrape {args.source}", unit=" postings", disable=args.quiet) as bar:
+        summary = scrape(settings, args.source, query, _run_id(), on_posting=lambda: bar.update(1))
+    print("\n".join(summary.lines()))
+    return 0
+
+
+def cmd_validate(args: argparse.Namespace, settings: Settings) -> int:
+    from ingestion.validate import validate
+
+    summary, ingest = validate(_spark(settings), settings, _run_id(), datetime.now(UTC), limit=args.limit)
+    closed = ", ".join(f"{k} {v}" for k, v in sorted(summary.closed.items())) or "none"
+    unchecked = ", ".join(f"{k} {v}" for k, v in sorted(summary.unchecked.items())) or "none"
+    print(f"validate: {summary.checked:,} postings checked, {summary.still_open:,} still open; closed: {closed}")
+    print(f"  could not check: {unchecked}; {ingest.published:,} closed events published")
     return 0
 
 
@@ -92,12 +128,13 @@ def print_status(spark, settings: Settings) -> bool:
     print(f"  bronze rows             {rec.bronze_rows:>10,}")
     print(f"  silver postings         {rec.silver_postings:>10,}")
     print(f"  duplicates merged       {rec.duplicates:>10,}")
+    print(f"  closed events           {rec.closed_events:>10,}")
     print(f"  quarantined             {rec.quarantined:>10,}")
     for reason, n in rec.quarantine_reasons.items():
         print(f"    {reason:<22}{n:>10,}")
     verdict = "balanced" if rec.balanced else "NOT balanced"
     print(
-        f"  raw = bronze = silver + duplicates + quarantined: {verdict} "
+        f"  raw = bronze = silver + duplicates + closed + quarantined: {verdict} "
         f"({rec.raw_records:,} = {rec.bronze_rows:,} = {rec.accounted:,})"
     )
     return rec.balanced
@@ -109,7 +146,7 @@ def cmd_status(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
     from ingestion.generator import generate_records
-    from ingestion.publish import publish_records
+    from ingestion.publish import ingest_records
     from lakehouse.broker import LocalBroker
     from spark_jobs.nightly import run_nightly
     from streaming.job import run_stream
@@ -120,10 +157,7 @@ def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
     we_started = broker.start()
     try:
         records = generate_records(args.count, seed=args.seed)
-        summary = publish_records(records, settings, _run_id())
-        print(
-            f"ingest: {summary.published:,} records published and {summary.landed:,} landed in the raw zone", flush=True
-        )
+        print(describe_ingest(ingest_records(records, settings, _run_id()), settings), flush=True)
         spark = _spark(settings)
         run_stream(spark, settings)
         print("stream: Kafka -> bronze -> silver caught up", flush=True)
@@ -167,13 +201,24 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--count", type=int, default=DEMO_COUNT, help="postings to generate (default 5000)")
     demo.add_argument("--seed", type=int, default=7, help="generator seed (default 7)")
 
-    ingest = add("ingest", cmd_ingest, "publish postings from a source to Kafka and the raw zone")
-    ingest.add_argument("--source", choices=["generator", "file"], default="generator")
-    ingest.add_argument("--count", type=int, default=1000, help="generator: postings to generate")
-    ingest.add_argument("--seed", type=int, default=7, help="generator: seed")
-    ingest.add_argument("--path", help="file: a CSV or JSONL file of postings")
-    ingest.add_argument("--mapping", help='file: JSON {"posting_field": "column"}')
-    ingest.add_argument("--keyword", default="import", help="file: keyword partition of the raw zone")
+    ingest = add("ingest", cmd_ingest, "publish generated postings (the offline source) to Kafka and the raw zone")
+    ingest.add_argument("--count", type=int, default=1000, help="postings to generate (default 1000)")
+    ingest.add_argument("--seed", type=int, default=7, help="generator seed (default 7)")
+
+    imp = add("import", cmd_import, "import a CSV, JSONL or Avro file of postings through a column mapping")
+    imp.add_argument("file", help="the file to import")
+    imp.add_argument("--mapping", help="a shipped mapping name (e.g. nhs_jobs) or a mapping YAML path")
+
+    scrape = add("scrape", cmd_scrape, "scrape a job board or career pages and ingest what is found")
+    scrape.add_argument("--source", required=True, help="linkedin, greenhouse, lever or jsonld")
+    scrape.add_argument("--query", help="keywords, e.g. 'Data Scientist'")
+    scrape.add_argument("--location", help="e.g. Chicago")
+    scrape.add_argument("--pages", type=int, default=1, help="result pages at most (default 1)")
+    scrape.add_argument("--posted-within", help="only postings this recent: 30m, 12h, 3d, 2w")
+    scrape.add_argument("--quiet", action="store_true", help="no progress bar")
+
+    val = add("validate", cmd_validate, "re-check active postings and publish closed events for those gone")
+    val.add_argument("--limit", type=int, help="check at most N postings (least recently seen first)")
 
     stream = add("stream", cmd_stream, "run the Kafka -> bronze -> silver streaming job")
     stream.add_argument("--trigger", help="availableNow (catch up and stop) or processingTime:<interval>")

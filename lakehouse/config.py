@@ -61,6 +61,8 @@ def _read(name: str) -> dict[str, dict[str, Any]]:
 
 def _coerce(raw: str, like: Any) -> Any:
     """Parse an environment string to the type of the key it overrides."""
+    if isinstance(like, list):
+        return [item.strip() for item in raw.split(",") if item.strip()]
     if isinstance(like, bool):
         if raw.lower() not in {"true", "false", "1", "0", "yes", "no"}:
             raise ConfigError(f"expected true/false, got '{raw}'")

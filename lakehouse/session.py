@@ -9,6 +9,7 @@ from pathlib import Path
 from pyspark.sql import SparkSession
 
 from lakehouse.config import ConfigError, Settings, load_settings
+from lakehouse.objectstore import s3_credentials, s3_endpoint
 
 
 def spark_jars(settings: Settings) -> list[str]:
@@ -18,6 +19,38 @@ def spark_jars(settings: Settings) -> list[str]:
     if not any("delta-spark" in Path(j).name for j in jars):
         raise ConfigError(f"Spark jars are not resolved in {jars_dir}: run `make jars` first")
     return jars
+
+
+def s3a_options(settings: Settings) -> dict[str, str]:
+    """Hadoop `fs.s3a.*` options for an S3-compatible endpoint (`s3.endpoint_url` or the managed server); {} for AWS.
+
+    Credentials (environment, else the managed server's file) are added only when there are some;
+    Spark redacts `*.access.key` / `*.secret.key` values wherever it shows its configuration.
+    """
+    endpoint = s3_endpoint(settings)
+    if not endpoint:
+        return {}
+    options = {
+        "fs.s3a.endpoint": endpoint,
+        "fs.s3a.endpoint.region": str(settings["s3.region"]),
+        "fs.s3a.path.style.access": str(bool(settings["s3.path_style_access"])).lower(),
+        "fs.s3a.connection.ssl.enabled": str(endpoint.startswith("https://")).lower(),
+    }
+    creds = s3_credentials(settings)
+    if creds:
+        options |= {
+            "fs.s3a.aws.credentials.provider": "org.apache.hadoop.fs.s3a.SimpleAWSCredentialsProvider",
+            "fs.s3a.access.key": creds.access_key,
+            "fs.s3a.secret.key": creds.secret_key,
+        }
+    return options
+
+
+def configure_s3a(spark: SparkSession, settings: Settings) -> None:
+    """Apply `s3a_options` to a running session (for object stores started after it, e.g. in tests)."""
+    hadoop_conf = spark.sparkContext._jsc.hadoopConfiguration()
+    for key, value in s3a_options(settings).items():
+        hadoop_conf.set(key, value)
 
 
 def get_spark(settings: Settings | None = None, app_name: str | None = None) -> SparkSession:
@@ -47,6 +80,8 @@ def get_spark(settings: Settings | None = None, app_name: str | None = None) -> 
         .config("spark.ui.showConsoleProgress", "false")
         .config("spark.driver.extraJavaOptions", f"-Duser.timezone=UTC -Dlog4j2.configurationFile={log4j}")
     )
+    for key, value in s3a_options(settings).items():
+        builder = builder.config(f"spark.hadoop.{key}", value)
     spark = builder.getOrCreate()
     spark.sparkContext.setLogLevel(settings["spark.log_level"])
     return spark

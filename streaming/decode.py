@@ -18,7 +18,11 @@ REASONS = {
     "avro_decode_error": "the Avro body is corrupt or truncated",
     "missing_source_job_id": "source or source_job_id is empty",
     "missing_title": "the posting has no title",
+    "unknown_event_type": "event_type is neither posting nor closed",
+    "closed_unknown_posting": "a closed event for a posting silver has never seen",
 }
+
+EVENT_TYPES = ("posting", "closed")
 
 # Fields the schema declares non-null: from_avro's PERMISSIVE mode turns a corrupt body
 # into a struct of nulls, so a null here can only mean the body did not decode.
@@ -35,7 +39,8 @@ def _decoded(payload: Column, fingerprint: Column) -> Column:
     current = schema_json()
     decoded = None
     for fp, writer in known_writer_schemas().items():
-        branch = from_avro(payload, current, {"mode": "PERMISSIVE", "avroSchema": writer})
+        # Spark: the schema argument is the writer's, option avroSchema the reader's (evolved) one
+        branch = from_avro(payload, writer, {"mode": "PERMISSIVE", "avroSchema": current})
         decoded = (F.when if decoded is None else decoded.when)(fingerprint == F.lit(bytearray(fp)), branch)
     return decoded
 
@@ -68,7 +73,8 @@ def with_decoded_posting(bronze_df: DataFrame) -> DataFrame:
         .when(~known, "unknown_schema")
         .when(p.isNull() | _any_null(p, REQUIRED_FIELDS), "avro_decode_error")
         .when(_blank(p["source"]) | _blank(p["source_job_id"]), "missing_source_job_id")
-        .when(_blank(p["title"]), "missing_title")
+        .when((p["event_type"] == "posting") & _blank(p["title"]), "missing_title")
+        .when(~p["event_type"].isin(*EVENT_TYPES), "unknown_event_type")
     )
     return (
         bronze_df.withColumn("posting", posting)

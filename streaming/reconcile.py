@@ -14,19 +14,20 @@ from lakehouse.config import Settings
 
 @dataclass(frozen=True)
 class Reconciliation:
-    """raw records = bronze rows = silver postings + duplicates + quarantined."""
+    """raw records = bronze rows = silver postings + duplicates + closed events + quarantined."""
 
     raw_records: int
     bronze_rows: int
     silver_postings: int
     duplicates: int
+    closed_events: int
     quarantined: int
     quarantine_reasons: dict[str, int] = field(default_factory=dict)
 
     @property
     def accounted(self) -> int:
-        """Bronze rows that reached silver (as new postings or duplicates) or quarantine."""
-        return self.silver_postings + self.duplicates + self.quarantined
+        """Bronze rows that reached silver (new postings, duplicates, closed events) or quarantine."""
+        return self.silver_postings + self.duplicates + self.closed_events + self.quarantined
 
     @property
     def balanced(self) -> bool:
@@ -41,10 +42,12 @@ def reconcile(spark: SparkSession, settings: Settings) -> Reconciliation:
         read_table(spark, settings, name)
         for name in ("bronze.job_postings", "silver.job_postings", "silver.quarantine")
     )
-    silver_postings, records_merged = 0, 0
+    silver_postings, records_merged, closed_events = 0, 0, 0
     if silver_df is not None:
-        row = silver_df.agg(F.count(F.lit(1)).alias("n"), F.sum("times_seen").alias("seen")).first()
-        silver_postings, records_merged = row["n"], row["seen"] or 0
+        row = silver_df.agg(
+            F.count(F.lit(1)).alias("n"), F.sum("times_seen").alias("seen"), F.sum("close_events").alias("closed")
+        ).first()
+        silver_postings, records_merged, closed_events = row["n"], row["seen"] or 0, row["closed"] or 0
     reasons = {}
     if quarantine_df is not None:
         reasons = {
@@ -56,6 +59,7 @@ def reconcile(spark: SparkSession, settings: Settings) -> Reconciliation:
         bronze_rows=bronze_df.count() if bronze_df is not None else 0,
         silver_postings=silver_postings,
         duplicates=records_merged - silver_postings,
+        closed_events=closed_events,
         quarantined=sum(reasons.values()),
         quarantine_reasons=dict(sorted(reasons.items())),
     )

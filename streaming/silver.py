@@ -125,6 +125,7 @@ def merge_postings(spark: SparkSession, path: str, updates_df: DataFrame, merged
                 "times_seen": "s.records_in_batch",
                 "is_active": "true",
                 "closed_at": "cast(null as timestamp)",
+                "close_events": "0",
             }
         )
         .execute()
@@ -148,8 +149,50 @@ def create_silver_if_missing(spark: SparkSession, path: str, updates_df: DataFra
         F.lit(0).cast("long").alias("times_seen"),
         F.lit(True).alias("is_active"),
         ts.alias("closed_at"),
+        F.lit(0).cast("long").alias("close_events"),
     )
     empty_df.write.format("delta").save(path)
+
+
+def with_closed_event_key(decoded_df: DataFrame) -> DataFrame:
+    """Valid closed events with the posting key they close and when."""
+    p = F.col("posting")
+    return decoded_df.where(F.col("reject_reason").isNull() & (p["event_type"] == "closed")).withColumn(
+        "posting_key", posting_key(p["source"], p["source_job_id"])
+    )
+
+
+def split_closed_events(spark: SparkSession, silver_path: str, closed_df: DataFrame) -> tuple[DataFrame, DataFrame]:
+    """Closed events for postings silver holds, and the orphans (quarantined as closed_unknown_posting)."""
+    silver_keys_df = spark.read.format("delta").load(silver_path).select("posting_key")
+    known_df = closed_df.join(silver_keys_df, "posting_key", "left_semi")
+    orphans_df = (
+        closed_df.join(silver_keys_df, "posting_key", "left_anti")
+        .withColumn("reject_reason", F.lit("closed_unknown_posting"))
+        .drop("posting_key")
+    )
+    return known_df, orphans_df
+
+
+def merge_closed_events(spark: SparkSession, path: str, known_df: DataFrame) -> None:
+    """Mark postings closed: is_active false, the first closed_at kept, events counted."""
+    events_df = known_df.groupBy("posting_key").agg(
+        F.min(F.coalesce(F.col("posting.closed_at"), F.col("posting.scraped_at"))).alias("closed_at"),
+        F.count(F.lit(1)).alias("events"),
+    )
+    (
+        DeltaTable.forPath(spark, path)
+        .alias("t")
+        .merge(events_df.alias("s"), "t.posting_key = s.posting_key")
+        .whenMatchedUpdate(
+            set={
+                "is_active": "false",
+                "closed_at": "coalesce(t.closed_at, s.closed_at)",
+                "close_events": "t.close_events + s.events",
+            }
+        )
+        .execute()
+    )
 
 
 def silver_writer(
@@ -163,12 +206,15 @@ def silver_writer(
         now = clock()
         decoded_df = with_decoded_posting(batch_df).persist()
         try:
-            append_once(to_quarantine(decoded_df, now), quarantine_path, app_id, batch_id)
-            good_df = decoded_df.where(F.col("reject_reason").isNull())
-            updates_df = good_df.transform(with_normalised_fields).transform(latest_per_posting)
+            postings_df = decoded_df.where(F.col("reject_reason").isNull() & (F.col("posting.event_type") == "posting"))
+            updates_df = postings_df.transform(with_normalised_fields).transform(latest_per_posting)
             create_silver_if_missing(spark, silver_path, updates_df)
             with idempotent_dml(spark, app_id, batch_id):
                 merge_postings(spark, silver_path, updates_df, now)
+            known_closed_df, orphans_df = split_closed_events(spark, silver_path, with_closed_event_key(decoded_df))
+            append_once(to_quarantine(decoded_df.unionByName(orphans_df), now), quarantine_path, app_id, batch_id)
+            with idempotent_dml(spark, f"{app_id}.closed", batch_id):
+                merge_closed_events(spark, silver_path, known_closed_df)
         finally:
             decoded_df.unpersist()
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import socket
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,6 +15,13 @@ os.environ.setdefault("JOBLAKE_PROFILE", "test")
 from lakehouse.config import Settings, load_settings  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
+
+
+def free_port() -> int:
+    """A TCP port nothing listens on now, so parallel test runs never share a broker."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
 
 
 @pytest.fixture(scope="session")
@@ -63,11 +71,44 @@ def kafka_broker(settings: Settings, tmp_path_factory: pytest.TempPathFactory) -
     from lakehouse.broker import LocalBroker
 
     state = tmp_path_factory.mktemp("kafka")
-    broker_settings = settings.with_overrides({"kafka.broker_state_dir": str(state)})
+    port, controller_port = free_port(), free_port()
+    broker_settings = settings.with_overrides(
+        {
+            "kafka.broker_state_dir": str(state),
+            "kafka.broker_port": port,
+            "kafka.controller_port": controller_port,
+            "kafka.bootstrap_servers": f"localhost:{port}",
+        }
+    )
     broker = LocalBroker(broker_settings)
     broker.start()
     try:
         yield broker_settings
     finally:
         broker.stop()
+        shutil.rmtree(state, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def s3_server(settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settings]:
+    """A real s3proxy server (filesystem backend in a temporary folder) on a free port, started once."""
+    from lakehouse.objectstore import LocalS3Server
+
+    state = tmp_path_factory.mktemp("s3")
+    port = free_port()
+    s3_settings = settings.with_overrides(
+        {
+            "s3.managed": True,
+            "s3.endpoint_url": f"http://localhost:{port}",
+            "s3.server_port": port,
+            "s3.server_state_dir": str(state),
+            "s3.server_jars_dir": str(REPO / ".jars" / "s3proxy"),
+        }
+    )
+    server = LocalS3Server(s3_settings)
+    server.start()
+    try:
+        yield s3_settings
+    finally:
+        server.stop()
         shutil.rmtree(state, ignore_errors=True)

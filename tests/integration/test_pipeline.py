@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,8 @@ import pytest
 from ingestion.avro_codec import decode_posting
 from ingestion.generator import generate_records
 from ingestion.publish import publish_records
+from ingestion.records import record_from_posting
+from ingestion.validate import ActivePosting, closed_event
 from lakehouse import cli
 from lakehouse.catalog import table_path
 from lakehouse.config import load_settings
@@ -130,3 +133,19 @@ def test_raw_zone_is_partitioned_by_source_date_and_keyword(lake):
     folders = {p.parent.relative_to(raw_root).parts[0] for p in raw_root.glob("**/*.avro")}
     assert folders == {"source=generator"}
     assert all(p.parent.name.startswith("keyword=") for p in raw_root.glob("**/*.avro"))
+
+
+def test_closed_events_close_postings_and_keep_the_books_balanced(lake, spark):
+    settings = lake["settings"]
+    silver_df = spark.read.format("delta").load(table_path(settings, "silver.job_postings"))
+    targets = [ActivePosting(r["source"], r["source_job_id"], r["job_url"]) for r in silver_df.limit(3).collect()]
+    closed_at = datetime(2026, 11, 20, tzinfo=UTC)
+    events = [record_from_posting(closed_event(p, closed_at)) for p in targets]
+    events.append(record_from_posting(closed_event(ActivePosting("generator", "never-seen", "https://x"), closed_at)))
+    publish_records(events, settings, "run3")
+    run_stream(spark, settings)
+    after = reconcile(spark, settings)
+    assert after.balanced, after
+    assert after.closed_events == 3 and after.quarantine_reasons["closed_unknown_posting"] == 1
+    inactive = spark.read.format("delta").load(table_path(settings, "silver.job_postings")).where("not is_active")
+    assert sorted(r["source_job_id"] for r in inactive.collect()) == sorted(p.source_job_id for p in targets)

@@ -36,3 +36,15 @@ def bronze_row(value: bytes, offset: int, key: str = "k", headers: list | None =
 def posting_row(offset: int, job_id: str, **fields) -> tuple:
     """A bronze row carrying a valid encoded posting."""
     return bronze_row(encode_posting(posting(job_id, **fields)), offset, key=posting_key("generator", job_id))
+
+
+def closed_row(offset: int, job_id: str, closed_at=NOW) -> tuple:
+    """A bronze row carrying the validator's closed event for a posting."""
+    event = {
+        "source": "generator",
+        "source_job_id": job_id,
+        "event_type": "closed",
+        "closed_at": closed_at,
+        "scraped_at": closed_at,
+    }
+    return bronze_row(encode_posting(event), offset, key=posting_key("generator", job_id))

@@ -52,3 +52,10 @@ def test_good_posting_decodes_with_defaults(spark):
 def test_source_rejection_keeps_its_detail(spark):
     rows_df = spark.createDataFrame([CASES[-1][0]], BRONZE_DDL)
     assert with_decoded_posting(rows_df).first()["reject_detail"] == "bad date"
+
+
+def test_older_schema_version_decodes_with_the_current_reader(spark):
+    v1_message = encode_posting(posting("g1"), schema_text=schema_json("posting.v1.avsc"))
+    rows_df = spark.createDataFrame([bronze_row(v1_message, 0)], BRONZE_DDL)
+    row = with_decoded_posting(rows_df).select("reject_reason", "posting.title", "posting.event_type").first()
+    assert (row["reject_reason"], row["title"], row["event_type"]) == (None, "Sr. Data Eng", "posting")

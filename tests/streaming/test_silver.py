@@ -7,7 +7,7 @@ import pytest
 from pyspark.sql import functions as F
 
 from streaming.silver import silver_writer
-from tests.streaming.bronze_rows import BRONZE_DDL, NOW, bronze_row, posting_row
+from tests.streaming.bronze_rows import BRONZE_DDL, NOW, bronze_row, closed_row, posting_row
 
 pytestmark = pytest.mark.spark
 
@@ -61,3 +61,18 @@ def test_new_postings_are_active_with_first_seen(spark, upsert):
     fn(spark.createDataFrame([posting_row(0, "g1")], BRONZE_DDL), 0)
     row = _read(spark, paths["silver"]).select("is_active", "closed_at", F.col("first_seen_at")).first()
     assert row["is_active"] is True and row["closed_at"] is None and row["first_seen_at"] is not None
+
+
+def test_closed_event_closes_a_known_posting_and_orphans_are_quarantined(spark, upsert):
+    fn, paths = upsert
+    later = NOW + timedelta(days=3)
+    fn(spark.createDataFrame([posting_row(0, "g1"), posting_row(1, "g2")], BRONZE_DDL), 0)
+    fn(spark.createDataFrame([closed_row(2, "g1", later), closed_row(3, "nope", later)], BRONZE_DDL), 1)
+    rows = {r["source_job_id"]: r for r in _read(spark, paths["silver"]).collect()}
+    assert (rows["g1"]["is_active"], rows["g1"]["closed_at"], rows["g1"]["close_events"]) == (
+        False,
+        later.replace(tzinfo=None),
+        1,  # Spark returns naive UTC
+    )
+    assert rows["g2"]["is_active"] is True and rows["g2"]["close_events"] == 0
+    assert [r["reject_reason"] for r in _read(spark, paths["quarantine"]).collect()] == ["closed_unknown_posting"]

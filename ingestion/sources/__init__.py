@@ -1,0 +1,1 @@
+"""Job-board connectors: each turns a Query into posting dicts shaped like posting.v1.avsc."""

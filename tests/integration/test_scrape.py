@@ -1,0 +1,67 @@
+"""Scrape a LinkedIn-shaped board that answers 429 to every third request: every posting lands once."""
+
+from __future__ import annotations
+
+import pytest
+from kafka import KafkaConsumer
+
+from ingestion.raw_zone import count_raw_records
+from ingestion.scrape import scrape
+from ingestion.sources.base import Query
+from ingestion.sources.linkedin import DETAIL_PATH, SEARCH_PATH
+from tests.ingestion.fixture_server import serve_in_background
+from tests.ingestion.sources.linkedin_pages import card, detail_page
+
+pytestmark = pytest.mark.kafka
+
+JOBS = [str(4_100_000_000 + i) for i in range(60)]
+
+
+def serve_board(server) -> None:
+    """Three search pages of cards, an empty fourth, and a detail page per job."""
+    for start in range(0, len(JOBS), 25):
+        server.route(SEARCH_PATH, text="".join(card(j) for j in JOBS[start : start + 25]), query={"start": str(start)})
+    server.route(SEARCH_PATH, text="", query={"start": str(-(-len(JOBS) // 25) * 25)})  # the page after the last
+    for job_id in JOBS:
+        server.route(DETAIL_PATH.format(job_id=job_id), text=detail_page(f"Data Engineer {job_id[-2:]}"))
+
+
+def topic_messages(settings) -> list:
+    consumer = KafkaConsumer(
+        settings["kafka.topic"],
+        bootstrap_servers=settings["kafka.bootstrap_servers"],
+        auto_offset_reset="earliest",
+        consumer_timeout_ms=5000,
+    )
+    try:
+        return list(consumer)
+    finally:
+        consumer.close()
+
+
+def test_every_posting_lands_exactly_once_despite_429s_and_a_rerun(kafka_broker, tmp_path):
+    query = Query(keywords="data engineer", location="Austin, TX", pages=10)
+    with serve_in_background() as server:
+        serve_board(server)
+        server.every(3, "429")
+        settings = kafka_broker.with_overrides(
+            {
+                "lake.root": str(tmp_path / "lake"),
+                "lake.raw_root": str(tmp_path / "lake" / "raw"),
+                "scrape.state_db": str(tmp_path / "state.sqlite"),
+                "scrape.linkedin_base_url": server.url(""),
+                "kafka.topic": "scrape.postings",
+            }
+        )
+        first = scrape(settings, "linkedin", query, "run1")
+        throttled = sum(1 for r in server.requests if r.status == 429)
+        second = scrape(settings, "linkedin", query, "run2")
+
+    assert throttled > 20 and first.retries == throttled  # pushed back, and every 429 was retried
+    assert first.failures == {} and first.postings_found == len(JOBS)
+    assert first.ingest.outcomes == {"new": len(JOBS), "updated": 0, "duplicates": 0}
+    assert second.ingest.outcomes == {"new": 0, "updated": 0, "duplicates": len(JOBS)}
+    assert second.ingest.published == 0
+    messages = topic_messages(settings)
+    assert len(messages) == len({m.key for m in messages}) == len(JOBS)
+    assert count_raw_records(settings.path("lake.raw_root")) == len(JOBS)
