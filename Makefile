@@ -9,13 +9,15 @@ BIN    := $(VENV)/bin
 JARS   := .jars
 export JOBLAKE_PROFILE ?= local
 
-.PHONY: demo test lint jars venv kafka-up kafka-down lock clean help
+.PHONY: demo test bench lint jars venv kafka-up kafka-down s3-up s3-down lock clean help
 
 help:
 	@echo "make demo        run the pipeline end to end on the local profile"
 	@echo "make test        run the test suite"
 	@echo "make kafka-up    start the local Kafka broker (KRaft)   make kafka-down  stop it"
+	@echo "make s3-up       start the local S3 server (s3proxy)    make s3-down     stop it"
 	@echo "make jars        resolve JVM dependencies with Maven     make venv        create .venv"
+	@echo "make bench       benchmarks, figures in bench_results/"
 	@echo "make lint        ruff                                     make lock        re-lock constraints.txt"
 
 $(BIN)/.installed: setup.py constraints.txt
@@ -29,6 +31,7 @@ venv: $(BIN)/.installed
 $(JARS)/.resolved: jvm/pom.xml
 	mvn --batch-mode --quiet -f jvm/pom.xml -P spark package
 	mvn --batch-mode --quiet -f jvm/pom.xml -P kafka package
+	mvn --batch-mode --quiet -f jvm/pom.xml -P s3proxy package
 	touch $@
 
 jars: $(JARS)/.resolved
@@ -39,6 +42,9 @@ demo: venv jars
 test: venv jars
 	JOBLAKE_PROFILE=test $(BIN)/python -m pytest
 
+bench: venv jars
+	JOBLAKE_PROFILE=test $(BIN)/python -m tests.bench.bench_ingestion --out bench_results/ingestion.json
+
 lint: venv
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -48,6 +54,12 @@ kafka-up: venv jars
 
 kafka-down: venv
 	$(BIN)/joblake kafka stop
+
+s3-up: venv jars
+	$(BIN)/joblake s3 start
+
+s3-down: venv
+	$(BIN)/joblake s3 stop
 
 lock:
 	rm -rf /tmp/joblake-lock && $(PYTHON) -m venv /tmp/joblake-lock

@@ -37,6 +37,7 @@ def parsed_schema(name: str = SCHEMA_VERSIONS[-1]) -> dict:
     return parse_schema(json.loads(schema_json(name)))
 
 
+@cache
 def schema_fingerprint(schema_text: str) -> bytes:
     """CRC-64-AVRO fingerprint of a schema, as the 8 little-endian bytes the header carries."""
     canonical = to_parsing_canonical_form(parse_schema(json.loads(schema_text)))

@@ -31,7 +31,7 @@ def publish_records(records: list[SourceRecord], settings: Settings, run_id: str
     started = time.monotonic()
     kafka_sink.ensure_topic(settings)
     published = kafka_sink.publish(records, settings)
-    partitions = raw_zone.land(records, settings.path("lake.raw_root"), run_id)
+    partitions = raw_zone.land(records, settings.path("lake.raw_root"), run_id, settings)
     return IngestSummary(
         run_id=run_id,
         records=len(records),

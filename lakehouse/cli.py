@@ -1,4 +1,4 @@
-"""The `joblake` command: demo, ingest, import, scrape, validate, stream, nightly, sql, status, kafka."""
+"""The `joblake` command: demo, ingest, import, scrape, validate, stream, nightly, sql, status, kafka, s3."""
 
 from __future__ import annotations
 
@@ -186,6 +186,20 @@ def cmd_kafka(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_s3(args: argparse.Namespace, settings: Settings) -> int:
+    from lakehouse.objectstore import LocalS3Server
+
+    server = LocalS3Server(settings)
+    if args.action == "start":
+        print("s3: started" if server.start() else "s3: already running")
+    elif args.action == "stop":
+        print("s3: stopped" if server.stop() else "s3: was not running")
+    else:
+        pid = server.pid()
+        print(f"s3: running (pid {pid}) on localhost:{settings['s3.server_port']}" if pid else "s3: not running")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of every subcommand."""
     parser = argparse.ArgumentParser(prog="joblake", description=__doc__)
@@ -234,6 +248,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     kafka = add("kafka", cmd_kafka, "start, stop or check the local Kafka broker")
     kafka.add_argument("action", choices=["start", "stop", "status"])
+
+    s3 = add("s3", cmd_s3, "start, stop or check the local S3-compatible server (s3proxy)")
+    s3.add_argument("action", choices=["start", "stop", "status"])
     return parser
 
 
@@ -241,12 +258,13 @@ def main(argv: list[str] | None = None) -> int:
     """Entry point of the console script: one readable line for every expected failure."""
     from ingestion.kafka_sink import KafkaUnavailableError
     from lakehouse.broker import BrokerError
+    from lakehouse.objectstore import ObjectStoreError
 
     args = build_parser().parse_args(argv)
     try:
         settings = load_settings(args.profile)
         return args.func(args, settings)
-    except (ConfigError, BrokerError, KafkaUnavailableError, FileNotFoundError) as exc:
+    except (ConfigError, BrokerError, ObjectStoreError, KafkaUnavailableError, FileNotFoundError) as exc:
         print(f"joblake {args.command}: {exc}", file=sys.stderr)
         return 2
     except Exception as exc:  # Spark errors: one line, not a JVM stack trace

@@ -55,7 +55,7 @@ def reconcile(spark: SparkSession, settings: Settings) -> Reconciliation:
             for r in quarantine_df.groupBy("reject_reason").agg(F.count(F.lit(1)).alias("n")).collect()
         }
     return Reconciliation(
-        raw_records=count_raw_records(settings.path("lake.raw_root")),
+        raw_records=count_raw_records(settings.path("lake.raw_root"), settings),
         bronze_rows=bronze_df.count() if bronze_df is not None else 0,
         silver_postings=silver_postings,
         duplicates=records_merged - silver_postings,
