@@ -30,7 +30,7 @@ def describe_ingest(summary, settings: Settings) -> str:
     o = summary.outcomes
     return (
         f"ingest {summary.run_id}: {summary.records:,} records ({o.get('new', 0):,} new, {o.get('updated', 0):,} "
-        f"updated, {o.get('duplicates', 0):,} already published), {summary.published:,} published to "
+        f"updated, {o.get('duplicates', 0):,} duplicates dropped at source), {summary.published:,} published to "
         f"{settings['kafka.topic']} and {summary.landed:,} landed in the raw zone "
         f"({summary.rejected_by_source:,} rejected by the source) in {summary.elapsed_s:.1f}s"
     )
@@ -172,32 +172,28 @@ def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
     return 0 if balanced else 1
 
 
+def manage_server(name: str, server, action: str, port: int) -> int:
+    """start / stop / status of a project-managed server (the Kafka broker, the S3 server)."""
+    if action == "start":
+        print(f"{name}: started" if server.start() else f"{name}: already running")
+    elif action == "stop":
+        print(f"{name}: stopped" if server.stop() else f"{name}: was not running")
+    else:
+        pid = server.pid()
+        print(f"{name}: running (pid {pid}) on localhost:{port}" if pid else f"{name}: not running")
+    return 0
+
+
 def cmd_kafka(args: argparse.Namespace, settings: Settings) -> int:
     from lakehouse.broker import LocalBroker
 
-    broker = LocalBroker(settings)
-    if args.action == "start":
-        print("kafka: started" if broker.start() else "kafka: already running")
-    elif args.action == "stop":
-        print("kafka: stopped" if broker.stop() else "kafka: was not running")
-    else:
-        pid = broker.pid()
-        print(f"kafka: running (pid {pid}) on localhost:{broker.port}" if pid else "kafka: not running")
-    return 0
+    return manage_server("kafka", LocalBroker(settings), args.action, settings["kafka.broker_port"])
 
 
 def cmd_s3(args: argparse.Namespace, settings: Settings) -> int:
     from lakehouse.objectstore import LocalS3Server
 
-    server = LocalS3Server(settings)
-    if args.action == "start":
-        print("s3: started" if server.start() else "s3: already running")
-    elif args.action == "stop":
-        print("s3: stopped" if server.stop() else "s3: was not running")
-    else:
-        pid = server.pid()
-        print(f"s3: running (pid {pid}) on localhost:{settings['s3.server_port']}" if pid else "s3: not running")
-    return 0
+    return manage_server("s3", LocalS3Server(settings), args.action, settings["s3.server_port"])
 
 
 def build_parser() -> argparse.ArgumentParser:

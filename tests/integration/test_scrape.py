@@ -1,4 +1,5 @@
-"""Scrape a LinkedIn-shaped board that answers 429 to every third request: every posting lands once."""
+"""Scrape a LinkedIn-shaped board that answers 429 to every third request: every posting lands once,
+in the real Kafka broker and in the raw zone on the real S3-compatible server."""
 
 from __future__ import annotations
 
@@ -9,10 +10,12 @@ from ingestion.raw_zone import count_raw_records
 from ingestion.scrape import scrape
 from ingestion.sources.base import Query
 from ingestion.sources.linkedin import DETAIL_PATH, SEARCH_PATH
+from lakehouse.objectstore import ensure_bucket
 from tests.ingestion.fixture_server import serve_in_background
 from tests.ingestion.sources.linkedin_pages import card, detail_page
 
-pytestmark = pytest.mark.kafka
+pytestmark = [pytest.mark.kafka, pytest.mark.s3]
+S3_KEYS = ("s3.managed", "s3.endpoint_url", "s3.server_state_dir", "s3.server_jars_dir")
 
 JOBS = [str(4_100_000_000 + i) for i in range(60)]
 
@@ -39,20 +42,22 @@ def topic_messages(settings) -> list:
         consumer.close()
 
 
-def test_every_posting_lands_exactly_once_despite_429s_and_a_rerun(kafka_broker, tmp_path):
+def test_every_posting_lands_exactly_once_despite_429s_and_a_rerun(kafka_broker, s3_server, tmp_path):
     query = Query(keywords="data engineer", location="Austin, TX", pages=10)
     with serve_in_background() as server:
         serve_board(server)
         server.every(3, "429")
         settings = kafka_broker.with_overrides(
             {
+                **{key: s3_server[key] for key in S3_KEYS},
                 "lake.root": str(tmp_path / "lake"),
-                "lake.raw_root": str(tmp_path / "lake" / "raw"),
+                "lake.raw_root": "s3a://joblake-scrape-test/raw",
                 "scrape.state_db": str(tmp_path / "state.sqlite"),
                 "scrape.linkedin_base_url": server.url(""),
                 "kafka.topic": "scrape.postings",
             }
         )
+        ensure_bucket(settings, "joblake-scrape-test")
         first = scrape(settings, "linkedin", query, "run1")
         throttled = sum(1 for r in server.requests if r.status == 429)
         second = scrape(settings, "linkedin", query, "run2")
@@ -64,4 +69,4 @@ def test_every_posting_lands_exactly_once_despite_429s_and_a_rerun(kafka_broker,
     assert second.ingest.published == 0
     messages = topic_messages(settings)
     assert len(messages) == len({m.key for m in messages}) == len(JOBS)
-    assert count_raw_records(settings.path("lake.raw_root")) == len(JOBS)
+    assert count_raw_records(settings.path("lake.raw_root"), settings) == len(JOBS)
