@@ -8,8 +8,8 @@ import json
 import os
 import re
 import time
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
@@ -18,6 +18,7 @@ from ingestion.publish import IngestSummary, ingest_records
 from ingestion.records import SourceRecord, record_from_posting, rejected_record
 from ingestion.secrets import load_secrets
 from ingestion.sources.base import Query, Source, utc_now
+from ingestion.word_scores import rank_by_word_scores
 from lakehouse.config import ConfigError, Settings
 
 SOURCES = {
@@ -58,6 +59,7 @@ class ScrapeSummary:
     source_stats: dict[str, int]
     ingest: IngestSummary
     elapsed_s: float
+    top: list[tuple[float, dict]] = field(default_factory=list)  # best postings by the user's word scores
 
     def lines(self) -> list[str]:
         """The summary as readable lines."""
@@ -70,6 +72,11 @@ class ScrapeSummary:
             f"{self.ingest.published:,} published, {self.ingest.landed:,} landed in the raw zone",
             f"  failures by reason: {failures}",
             "  source: " + ", ".join(f"{k} {v:,}" for k, v in self.source_stats.items()),
+            *(["  best by your word scores:"] if self.top else []),
+            *(
+                f"  {score:6.2f}  {p.get('title') or '?'} | {p.get('company') or '?'} | {p.get('location') or '?'}"
+                for score, p in self.top
+            ),
         ]
 
 
@@ -98,9 +105,15 @@ async def collect(source: Source, query: Query, fetcher: Fetcher, on_posting: Ca
 
 
 def scrape(
-    settings: Settings, source_name: str, query: Query, run_id: str, on_posting: Callable[[], None] = lambda: None
+    settings: Settings,
+    source_name: str,
+    query: Query,
+    run_id: str,
+    on_posting: Callable[[], None] = lambda: None,
+    word_scores: Mapping[str, float] | None = None,
+    top: int = 10,
 ) -> ScrapeSummary:
-    """Run one connector end to end and ingest its postings."""
+    """Run one connector end to end and ingest its postings; with word scores, also rank what it found."""
     started = time.monotonic()
     source = make_source(source_name, settings)
 
@@ -120,4 +133,5 @@ def scrape(
         source_stats=dict(getattr(source, "stats", {})),
         ingest=ingest,
         elapsed_s=time.monotonic() - started,
+        top=rank_by_word_scores(postings, word_scores)[:top] if word_scores else [],
     )

@@ -61,6 +61,7 @@ def cmd_scrape(args: argparse.Namespace, settings: Settings) -> int:
 
     from ingestion.scrape import parse_window, scrape
     from ingestion.sources.base import Query
+    from ingestion.word_scores import parse_word_scores
 
     query = Query(
         keywords=args.query or "",
@@ -69,7 +70,15 @@ def cmd_scrape(args: argparse.Namespace, settings: Settings) -> int:
         pages=args.pages,
     )
     with tqdm(desc=f"scrape {args.source}", unit=" postings", disable=args.quiet) as bar:
-        summary = scrape(settings, args.source, query, _run_id(), on_posting=lambda: bar.update(1))
+        summary = scrape(
+            settings,
+            args.source,
+            query,
+            _run_id(),
+            on_posting=lambda: bar.update(1),
+            word_scores=parse_word_scores(args.word_score),
+            top=args.top,
+        )
     print("\n".join(summary.lines()))
     return 0
 
@@ -225,6 +234,14 @@ def build_parser() -> argparse.ArgumentParser:
     scrape.add_argument("--location", help="e.g. Chicago")
     scrape.add_argument("--pages", type=int, default=1, help="result pages at most (default 1)")
     scrape.add_argument("--posted-within", help="only postings this recent: 30m, 12h, 3d, 2w")
+    scrape.add_argument(
+        "--word-score",
+        action="append",
+        default=[],
+        metavar="WORD=SCORE",
+        help="boost (>1) or damp (<1) postings that mention a word, e.g. --word-score phd=1.1; repeatable",
+    )
+    scrape.add_argument("--top", type=int, default=10, help="with --word-score: best postings to list (default 10)")
     scrape.add_argument("--quiet", action="store_true", help="no progress bar")
 
     val = add("validate", cmd_validate, "re-check active postings and publish closed events for those gone")

@@ -9,7 +9,7 @@ from pathlib import Path
 from pyspark.sql import SparkSession
 
 from lakehouse.config import ConfigError, Settings, load_settings
-from lakehouse.objectstore import s3_credentials, s3_endpoint
+from lakehouse.objectstore import is_s3_uri, s3_credentials, s3_endpoint
 
 
 def spark_jars(settings: Settings) -> list[str]:
@@ -80,8 +80,9 @@ def get_spark(settings: Settings | None = None, app_name: str | None = None) -> 
         .config("spark.ui.showConsoleProgress", "false")
         .config("spark.driver.extraJavaOptions", f"-Duser.timezone=UTC -Dlog4j2.configurationFile={log4j}")
     )
-    for key, value in s3a_options(settings).items():
-        builder = builder.config(f"spark.hadoop.{key}", value)
+    if any(is_s3_uri(settings.path(key)) for key in ("lake.root", "lake.raw_root")):
+        for key, value in s3a_options(settings).items():
+            builder = builder.config(f"spark.hadoop.{key}", value)
     spark = builder.getOrCreate()
     spark.sparkContext.setLogLevel(settings["spark.log_level"])
     return spark

@@ -9,10 +9,14 @@ from kafka import KafkaConsumer
 from ingestion.raw_zone import count_raw_records
 from ingestion.scrape import scrape
 from ingestion.sources.base import Query
+from ingestion.sources.greenhouse import JOBS_PATH
 from ingestion.sources.linkedin import DETAIL_PATH, SEARCH_PATH
+from lakehouse import cli
+from lakehouse.config import load_settings
 from lakehouse.objectstore import ensure_bucket
 from tests.ingestion.fixture_server import serve_in_background
 from tests.ingestion.sources.linkedin_pages import card, detail_page
+from tests.ingestion.sources.test_greenhouse import job
 
 pytestmark = [pytest.mark.kafka, pytest.mark.s3]
 S3_KEYS = ("s3.managed", "s3.endpoint_url", "s3.server_state_dir", "s3.server_jars_dir")
@@ -70,3 +74,44 @@ def test_every_posting_lands_exactly_once_despite_429s_and_a_rerun(kafka_broker,
     messages = topic_messages(settings)
     assert len(messages) == len({m.key for m in messages}) == len(JOBS)
     assert count_raw_records(settings.path("lake.raw_root"), settings) == len(JOBS)
+
+
+def test_cli_scrape_prints_the_summary_and_the_best_postings_by_word_score(kafka_broker, tmp_path, monkeypatch, capsys):
+    jobs = [job(4567001, "Senior Data Engineer"), job(4567002, "Data Engineer"), job(4567003, "Staff Data Engineer")]
+    with serve_in_background() as server:
+        server.route(JOBS_PATH.format(board="acme-robotics"), json={"jobs": jobs, "meta": {"total": 3}})
+        env = {
+            "LAKE__ROOT": str(tmp_path / "lake"),
+            "LAKE__RAW_ROOT": str(tmp_path / "lake" / "raw"),
+            "SCRAPE__STATE_DB": str(tmp_path / "state.sqlite"),
+            "SCRAPE__GREENHOUSE_API_URL": server.url(""),
+            "SCRAPE__GREENHOUSE_BOARDS": "acme-robotics",
+            "KAFKA__BOOTSTRAP_SERVERS": kafka_broker["kafka.bootstrap_servers"],
+            "KAFKA__TOPIC": "cli.scrape.postings",
+        }
+        for key, value in env.items():
+            monkeypatch.setenv(f"JOBLAKE__{key}", value)
+        load_settings.cache_clear()
+        try:
+            code = cli.main(
+                [
+                    "scrape",
+                    "--source",
+                    "greenhouse",
+                    "--query",
+                    "data engineer",
+                    "--quiet",
+                    "--word-score",
+                    "senior=2",
+                    "--word-score",
+                    "staff=0.5",
+                ]
+            )
+        finally:
+            load_settings.cache_clear()
+    out = capsys.readouterr().out
+    assert code == 0, out
+    assert "3 postings found" in out and "new 3, updated 0, duplicates 0" in out
+    best = [line for line in out.splitlines() if "| Acme Robotics |" in line]
+    assert [line.split()[0] for line in best] == ["2.00", "1.00", "0.50"]
+    assert "Senior Data Engineer" in best[0] and "Staff Data Engineer" in best[2]
