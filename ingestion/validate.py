@@ -9,16 +9,23 @@ posting inactive with the date; a page that could not be fetched is not a verdic
 from __future__ import annotations
 
 import asyncio
+import os
 import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from ingestion.fetch import Fetcher, FetchError, Page
+from ingestion.publish import IngestSummary, ingest_records
 from ingestion.records import SourceRecord, record_from_posting
+from ingestion.secrets import load_secrets
+from lakehouse.config import Settings
+
+if TYPE_CHECKING:
+    from pyspark.sql import SparkSession
 
 CLOSED_PHRASES = (
     "no longer accepting applications",
@@ -101,7 +108,7 @@ async def check_postings(
     return [r for r in results if r is not None], summary
 
 
-def active_postings(spark: Any, settings: Any, limit: int | None = None) -> list[ActivePosting]:
+def active_postings(spark: SparkSession, settings: Settings, limit: int | None = None) -> list[ActivePosting]:
     """Active silver postings that have a job URL to re-check (oldest check first)."""
     from lakehouse.catalog import read_table
 
@@ -114,13 +121,10 @@ def active_postings(spark: Any, settings: Any, limit: int | None = None) -> list
     return [ActivePosting(r["source"], r["source_job_id"], r["job_url"]) for r in rows_df.collect()]
 
 
-def validate(spark: Any, settings: Any, run_id: str, now: datetime, limit: int | None = None):
-    """Check active postings and ingest closed events; returns (ValidationSummary, IngestSummary)."""
-    import os
-
-    from ingestion.publish import ingest_records
-    from ingestion.secrets import load_secrets
-
+def validate(
+    spark: SparkSession, settings: Settings, run_id: str, now: datetime, limit: int | None = None
+) -> tuple[ValidationSummary, IngestSummary]:
+    """Check active postings and ingest closed events."""
     postings = active_postings(spark, settings, limit)
 
     async def run() -> tuple[list[SourceRecord], ValidationSummary]:

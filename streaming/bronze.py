@@ -63,6 +63,12 @@ def bronze_writer(path: str, checkpoint: str, clock: Callable[[], datetime]) -> 
 
     def append_bronze_postings(batch_df: DataFrame, batch_id: int) -> None:
         bronze_df = to_bronze(batch_df, clock())
-        append_once(bronze_df, path, query_app_id(QUERY_NAME, checkpoint), batch_id, partition_by=("ingest_date",))
+        append_once(
+            bronze_df,
+            path,
+            query_app_id(batch_df.sparkSession, QUERY_NAME, checkpoint),
+            batch_id,
+            partition_by=("ingest_date",),
+        )
 
     return append_bronze_postings

@@ -6,7 +6,6 @@ import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cache
-from pathlib import Path
 
 from pyspark.sql import DataFrame, SparkSession
 
@@ -15,15 +14,15 @@ TXN_VERSION = "spark.databricks.delta.write.txnVersion"
 
 
 @cache
-def query_app_id(query_name: str, checkpoint: str) -> str:
+def query_app_id(spark: SparkSession, query_name: str, checkpoint: str) -> str:
     """A Delta txnAppId for one streaming query and checkpoint.
 
-    It carries the query id Spark stores in the checkpoint, so a fresh checkpoint
-    (batch ids restarting at 0) is never mistaken for a replay of an old one.
+    It carries the query id Spark stores in the checkpoint's metadata file (read through
+    Spark, so local and s3a checkpoints alike), so a fresh checkpoint (batch ids restarting
+    at 0) is never mistaken for a replay of an old one.
     """
-    metadata = Path(checkpoint.removeprefix("file:")) / "metadata"
-    query_id = json.loads(metadata.read_text().splitlines()[0])["id"] if metadata.exists() else "no-checkpoint"
-    return f"joblake.{query_name}.{query_id}"
+    first_line = spark.read.text(f"{checkpoint.rstrip('/')}/metadata").first()
+    return f"joblake.{query_name}.{json.loads(first_line['value'])['id']}"
 
 
 def append_once(df: DataFrame, path: str, app_id: str, batch_id: int, partition_by: tuple[str, ...] = ()) -> None:

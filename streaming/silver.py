@@ -202,7 +202,7 @@ def silver_writer(
 
     def upsert_silver_postings(batch_df: DataFrame, batch_id: int) -> None:
         spark = batch_df.sparkSession
-        app_id = query_app_id(QUERY_NAME, checkpoint)
+        app_id = query_app_id(batch_df.sparkSession, QUERY_NAME, checkpoint)
         now = clock()
         decoded_df = with_decoded_posting(batch_df).persist()
         try:

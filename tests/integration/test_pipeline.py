@@ -12,13 +12,14 @@ from ingestion.avro_codec import decode_posting
 from ingestion.generator import generate_records
 from ingestion.publish import publish_records
 from ingestion.records import record_from_posting
-from ingestion.validate import ActivePosting, closed_event
+from ingestion.validate import ActivePosting, closed_event, validate
 from lakehouse import cli
 from lakehouse.catalog import table_path
 from lakehouse.config import load_settings
 from spark_jobs.nightly import run_nightly
 from streaming.job import run_stream
 from streaming.reconcile import reconcile
+from tests.ingestion.fixture_server import serve_in_background
 
 pytestmark = [pytest.mark.spark, pytest.mark.kafka]
 
@@ -149,3 +150,33 @@ def test_closed_events_close_postings_and_keep_the_books_balanced(lake, spark):
     assert after.closed_events == 3 and after.quarantine_reasons["closed_unknown_posting"] == 1
     inactive = spark.read.format("delta").load(table_path(settings, "silver.job_postings")).where("not is_active")
     assert sorted(r["source_job_id"] for r in inactive.collect()) == sorted(p.source_job_id for p in targets)
+
+
+def test_validate_closes_a_posting_whose_page_is_gone(lake, spark, tmp_path):
+    settings = lake["settings"].with_overrides({"scrape.state_db": str(tmp_path / "state.sqlite")})
+    with serve_in_background() as server:
+        server.route("/jobs/open", text="<h1>Data Engineer</h1><button>Apply</button>")
+        server.route("/jobs/gone", text="gone", status=410)
+        postings = [
+            posting_for_validation("val-open", server.url("/jobs/open")),
+            posting_for_validation("val-gone", server.url("/jobs/gone")),
+        ]
+        publish_records([record_from_posting(p) for p in postings], settings, "run-val")
+        run_stream(spark, settings)
+        summary, ingest = validate(spark, settings, "run-val-check", datetime(2026, 11, 21, tzinfo=UTC))
+    assert summary.closed == {"http_410": 1} and ingest.published == 1
+    run_stream(spark, settings)
+    silver_df = spark.read.format("delta").load(table_path(settings, "silver.job_postings"))
+    states = {r["source_job_id"]: r["is_active"] for r in silver_df.where("source_job_id like 'val-%'").collect()}
+    assert states == {"val-open": True, "val-gone": False}
+    assert reconcile(spark, settings).balanced
+
+
+def posting_for_validation(job_id: str, url: str) -> dict:
+    return {
+        "source": "generator",
+        "source_job_id": job_id,
+        "title": "Data Engineer",
+        "job_url": url,
+        "scraped_at": datetime(2026, 11, 21, tzinfo=UTC),
+    }
