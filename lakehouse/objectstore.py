@@ -13,10 +13,6 @@ from __future__ import annotations
 import json
 import os
 import secrets
-import signal
-import socket
-import subprocess
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -24,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from lakehouse.config import ConfigError, Settings
+from lakehouse.jvm_service import JvmService
 
 S3_SCHEMES = ("s3://", "s3a://")
 MAIN_CLASS = "org.gaul.s3proxy.Main"
@@ -82,20 +79,22 @@ def _write_private(path: Path, text: str) -> None:
     os.replace(tmp, path)
 
 
-class LocalS3Server:
+class LocalS3Server(JvmService):
     """The project-managed S3-compatible server (s3proxy, filesystem backend) the settings describe."""
+
+    label = "s3proxy"
+    error = ObjectStoreError
 
     def __init__(self, settings: Settings):
         if not settings["s3.managed"]:
             raise ConfigError(f"profile {settings.profile} uses an external object store; nothing to start")
+        super().__init__(
+            Path(settings.path("s3.server_state_dir")),
+            int(settings["s3.server_port"]),
+            "s3.server_port",
+            float(settings["s3.start_timeout_s"]),
+        )
         self.settings = settings
-        self.state_dir = Path(settings.path("s3.server_state_dir"))
-        self.port = int(settings["s3.server_port"])
-        self._proc: subprocess.Popen | None = None  # set when this process started the server
-
-    @property
-    def pid_file(self) -> Path:
-        return self.state_dir / "server.pid"
 
     @property
     def log_file(self) -> Path:
@@ -139,8 +138,10 @@ class LocalS3Server:
             raise ObjectStoreError(f"s3proxy jars are not resolved in {jars_dir}: run `make jars` first")
         return f"{jars_dir}/*"
 
-    def _write_config(self) -> Path:
-        """s3proxy's properties (0600: they hold the secret) and its logback configuration."""
+    def command(self) -> list[str]:
+        """Write s3proxy's properties (0600: they hold the secret) and logback config; the server command."""
+        classpath = self._classpath()
+        self.data_dir.mkdir(parents=True, exist_ok=True)
         creds = self.credentials()
         props = {
             "s3proxy.endpoint": f"http://127.0.0.1:{self.port}",
@@ -154,96 +155,33 @@ class LocalS3Server:
         }
         config = self.state_dir / "s3proxy.properties"
         _write_private(config, "".join(f"{k}={v}\n" for k, v in props.items()))
-        (self.state_dir / "logback.xml").write_text(LOGBACK.format(log=self.log_file))
-        return config
-
-    def pid(self) -> int | None:
-        """The server's pid when it is running, else None."""
-        if self._proc is not None and self._proc.poll() is not None:
-            return None  # our own child has exited (and is now reaped)
-        try:
-            pid = int(self.pid_file.read_text())
-            os.kill(pid, 0)
-            return pid
-        except (FileNotFoundError, ValueError, ProcessLookupError, PermissionError):
-            return None
-
-    def port_open(self) -> bool:
-        """True when something accepts connections on the server port."""
-        with socket.socket() as sock:
-            sock.settimeout(1)
-            return sock.connect_ex(("127.0.0.1", self.port)) == 0
-
-    def start(self) -> bool:
-        """Start the server unless it is running; returns True when this call started it."""
-        if self.pid():
-            self.wait_ready()
-            return False
-        if self.port_open():
-            raise ObjectStoreError(f"port {self.port} is taken by another process; stop it or set s3.server_port")
-        classpath = self._classpath()
-        self.data_dir.mkdir(parents=True, exist_ok=True)
-        config = self._write_config()
-        cmd = [
-            "java",
-            f"-Xmx{HEAP}",
-            f"-Dlogback.configurationFile={self.state_dir / 'logback.xml'}",
-            "-cp",
+        logback = self.state_dir / "logback.xml"
+        logback.write_text(LOGBACK.format(log=self.log_file))
+        return self.java(
             classpath,
             MAIN_CLASS,
             "--properties",
             str(config),
-        ]
-        with open(self.state_dir / "server.out", "ab") as out:
-            proc = subprocess.Popen(
-                cmd, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True
-            )
-        self._proc = proc
-        self.pid_file.write_text(str(proc.pid))
-        self.wait_ready(proc)
-        return True
+            heap=HEAP,
+            properties={"logback.configurationFile": str(logback)},
+        )
 
-    def wait_ready(self, proc: subprocess.Popen | None = None) -> None:
-        """Block until the server answers a signed ListBuckets, or raise ObjectStoreError."""
+    def ready(self) -> bool:
+        """True when the server answers a signed ListBuckets; refused credentials are an error."""
         from botocore.exceptions import BotoCoreError, ClientError
 
-        client = _boto3_client(self.endpoint_url, self.settings, self.credentials(), quick=True)
-        timeout_s = float(self.settings["s3.start_timeout_s"])
-        deadline = time.monotonic() + timeout_s
-        while time.monotonic() < deadline:
-            if proc is not None and proc.poll() is not None:
-                raise ObjectStoreError(f"s3proxy exited with code {proc.returncode}; see {self.state_dir}/server.out")
-            if self.port_open():
-                try:
-                    client.list_buckets()
-                    return
-                except ClientError as exc:
-                    if _error_code(exc) in AUTH_ERRORS:
-                        raise ObjectStoreError(
-                            f"the S3 server on port {self.port} refuses the project's credentials (it was started "
-                            "with other ones): stop it and start it again"
-                        ) from None
-                except BotoCoreError:
-                    pass
-            time.sleep(0.2)
-        raise ObjectStoreError(f"s3proxy did not become ready within {timeout_s:g}s; see {self.state_dir}/server.out")
-
-    def stop(self, timeout_s: float = 30) -> bool:
-        """Stop the server cleanly (SIGTERM, then SIGKILL after timeout); True if it was running."""
-        pid = self.pid()
-        if pid is None:
-            self.pid_file.unlink(missing_ok=True)
+        try:
+            _boto3_client(self.endpoint_url, self.settings, self.credentials(), quick=True).list_buckets()
+            return True
+        except ClientError as exc:
+            if _error_code(exc) in AUTH_ERRORS:
+                raise ObjectStoreError(
+                    f"the S3 server on port {self.port} refuses the project's credentials (it was started "
+                    "with other ones): stop it and start it again"
+                ) from None
             return False
-        os.killpg(pid, signal.SIGTERM)
-        deadline = time.monotonic() + timeout_s
-        while time.monotonic() < deadline:
-            if self.pid() is None:
-                break
-            time.sleep(0.2)
-        else:
-            os.killpg(pid, signal.SIGKILL)
-        self.pid_file.unlink(missing_ok=True)
-        return True
+        except BotoCoreError:
+            return False
 
 
 AUTH_ERRORS = {"AccessDenied", "InvalidAccessKeyId", "SignatureDoesNotMatch", "403"}
