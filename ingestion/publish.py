@@ -7,7 +7,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
 from ingestion import kafka_sink, raw_zone
-from ingestion.records import REJECT_HEADER, SourceRecord
+from ingestion.records import REJECT_HEADER, SourceRecord, oversized_stub
 from ingestion.seen_state import SeenState
 from lakehouse.config import Settings
 
@@ -29,8 +29,9 @@ class IngestSummary:
 def publish_records(records: list[SourceRecord], settings: Settings, run_id: str) -> IngestSummary:
     """Publish to Kafka (all acknowledged) and then land the same records in the raw zone."""
     started = time.monotonic()
+    limit = int(settings["kafka.max_record_bytes"])
     kafka_sink.ensure_topic(settings)
-    published = kafka_sink.publish(records, settings)
+    published = kafka_sink.publish([r if len(r.value) <= limit else oversized_stub(r, limit) for r in records], settings)
     partitions = raw_zone.land(records, settings.path("lake.raw_root"), run_id, settings)
     return IngestSummary(
         run_id=run_id,
@@ -38,7 +39,9 @@ def publish_records(records: list[SourceRecord], settings: Settings, run_id: str
         published=published,
         landed=sum(partitions.values()),
         raw_partitions=len(partitions),
-        rejected_by_source=sum(1 for r in records if any(k == REJECT_HEADER for k, _ in r.headers)),
+        rejected_by_source=sum(
+            1 for r in records if len(r.value) > limit or any(k == REJECT_HEADER for k, _ in r.headers)
+        ),
         elapsed_s=time.monotonic() - started,
     )
 

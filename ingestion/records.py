@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
@@ -50,6 +50,15 @@ def record_from_posting(posting: dict[str, Any]) -> SourceRecord:
         scraped_at=posting["scraped_at"],
         content_fingerprint=content_fingerprint(posting),
     )
+
+
+def oversized_stub(record: SourceRecord, limit: int) -> SourceRecord:
+    """What goes to Kafka instead of a record larger than the topic takes: its key, no value, and a reason.
+
+    The raw zone keeps the whole original, so nothing is lost; silver quarantines the stub.
+    """
+    reason = f"oversized: {len(record.value):,} bytes > {limit:,} (the raw zone keeps the whole record)"
+    return replace(record, value=b"", headers=(*record.headers, (REJECT_HEADER, reason.encode())))
 
 
 def rejected_record(raw: bytes, reason: str, source: str, keyword: str, scraped_at: datetime) -> SourceRecord:
