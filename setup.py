@@ -20,6 +20,7 @@ INSTALL_REQUIRES = [
     "aiohttp==3.14.5",
     "beautifulsoup4==4.15.0",
     "tqdm==4.70.1",
+    "prometheus-client==0.26.0",
     "boto3==1.44.5",
     "PyYAML==6.0.3",
     "pandas==2.3.3",

@@ -31,7 +31,8 @@ def publish_records(records: list[SourceRecord], settings: Settings, run_id: str
     started = time.monotonic()
     limit = int(settings["kafka.max_record_bytes"])
     kafka_sink.ensure_topic(settings)
-    published = kafka_sink.publish([r if len(r.value) <= limit else oversized_stub(r, limit) for r in records], settings)
+    sendable = [r if len(r.value) <= limit else oversized_stub(r, limit) for r in records]
+    published = kafka_sink.publish(sendable, settings)
     partitions = raw_zone.land(records, settings.path("lake.raw_root"), run_id, settings)
     return IngestSummary(
         run_id=run_id,

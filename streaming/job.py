@@ -11,6 +11,7 @@ from pyspark.sql.streaming import DataStreamWriter, StreamingQuery
 from lakehouse.catalog import checkpoint_path, table_path
 from lakehouse.config import ConfigError, Settings
 from streaming import bronze, silver
+from streaming.observability import attach_metrics, detach
 
 
 def utc_now() -> datetime:
@@ -57,15 +58,25 @@ def start_silver(spark: SparkSession, settings: Settings, clock: Callable[[], da
 
 
 def run_stream(spark: SparkSession, settings: Settings, clock: Callable[[], datetime] = utc_now) -> None:
-    """Run both queries: one after the other for availableNow, side by side otherwise."""
+    """Run both queries (one after the other for availableNow, side by side otherwise), with batch metrics."""
     bronze.create_bronze_if_missing(spark, table_path(settings, "bronze.job_postings"), clock())
-    if settings["streaming.trigger"] == "availableNow":
-        start_bronze(spark, settings, clock).awaitTermination()
-        start_silver(spark, settings, clock).awaitTermination()
-        return
-    queries = [start_bronze(spark, settings, clock), start_silver(spark, settings, clock)]
+    metrics_file = settings["streaming.metrics_file"]
+    listener = attach_metrics(
+        spark,
+        settings.path("streaming.metrics_file") if metrics_file else None,
+        int(settings["streaming.metrics_port"]) or None,
+        settings["streaming.metrics_addr"],
+    )
     try:
-        spark.streams.awaitAnyTermination()
+        if settings["streaming.trigger"] == "availableNow":
+            start_bronze(spark, settings, clock).awaitTermination()
+            start_silver(spark, settings, clock).awaitTermination()
+            return
+        queries = [start_bronze(spark, settings, clock), start_silver(spark, settings, clock)]
+        try:
+            spark.streams.awaitAnyTermination()
+        finally:
+            for query in queries:
+                query.stop()
     finally:
-        for query in queries:
-            query.stop()
+        detach(spark, listener)

@@ -177,7 +177,11 @@ class BatchMetricsListener(StreamingQueryListener):
         self._server_thread: threading.Thread | None = None
         self.port = port or None
         if self.port:
-            self._server, self._server_thread = start_http_server(self.port, addr=addr, registry=self.registry)
+            try:
+                self._server, self._server_thread = start_http_server(self.port, addr=addr, registry=self.registry)
+            except OSError:  # the port is taken: do not leave the file open behind the error
+                self.close()
+                raise
 
     @property
     def registry(self) -> CollectorRegistry:

@@ -14,7 +14,7 @@ import pytest
 from prometheus_client.parser import text_string_to_metric_families
 from pyspark.sql.streaming.listener import QueryProgressEvent
 
-from streaming.observability import BatchMetricsListener, attach_metrics, batch_metrics, detach, kafka_lag
+from streaming.observability import BatchMetricsListener, QueryTotals, attach_metrics, batch_metrics, detach, kafka_lag
 
 QUERY_ID = "8a7b2c4e-0a4f-4d3e-9f61-3f0c3c2b1a00"
 RUN_ID = "1d2e3f40-5a6b-4c7d-8e9f-a0b1c2d3e4f5"
@@ -221,12 +221,7 @@ def test_a_real_stream_is_measured_per_batch(spark, tmp_path, checkpoint_dir, ca
             .start()
         )
         query.awaitTermination(60)
-        _wait_for(
-            lambda: (
-                listener.totals().get("observability_test", None) is not None
-                and listener.totals()["observability_test"].input_rows >= sum(sizes)
-            )
-        )
+        _wait_for(lambda: listener.totals().get("observability_test", QueryTotals()).input_rows >= sum(sizes))
 
         lines = [json.loads(line) for line in metrics_file.read_text().splitlines()]
         assert {line["query"] for line in lines} == {"observability_test"}
@@ -245,3 +240,55 @@ def test_a_real_stream_is_measured_per_batch(spark, tmp_path, checkpoint_dir, ca
         assert any(message.startswith("stream observability_test batch") for message in caplog.messages)
     finally:
         detach(spark, listener)
+
+
+@pytest.mark.spark
+@pytest.mark.kafka
+def test_a_real_kafka_stream_reports_its_lag(spark, kafka_broker, tmp_path, checkpoint_dir):
+    from pyspark.sql import functions as F
+
+    from ingestion.kafka_sink import ensure_topic
+
+    settings = kafka_broker.with_overrides({"kafka.topic": "observability.lag.v1", "kafka.topic_partitions": 3})
+    ensure_topic(settings)
+    servers = settings["kafka.bootstrap_servers"]
+    (
+        spark.range(30)
+        .select(F.col("id").cast("string").alias("value"), (F.col("id") % 3).cast("int").alias("partition"))
+        .write.format("kafka")
+        .option("kafka.bootstrap.servers", servers)
+        .option("topic", settings["kafka.topic"])
+        .save()
+    )
+    listener = attach_metrics(spark, str(tmp_path / "kafka.jsonl"), None)
+    try:
+        query = (
+            spark.readStream.format("kafka")
+            .option("kafka.bootstrap.servers", servers)
+            .option("subscribe", settings["kafka.topic"])
+            .option("startingOffsets", "earliest")
+            .option("maxOffsetsPerTrigger", 10)
+            .load()
+            .writeStream.queryName("observability_kafka_test")
+            .format("noop")
+            .option("checkpointLocation", checkpoint_dir)
+            .trigger(availableNow=True)
+            .start()
+        )
+        query.awaitTermination(60)
+        _wait_for(lambda: listener.totals().get("observability_kafka_test", QueryTotals()).input_rows >= 30)
+
+        lines = [json.loads(line) for line in (tmp_path / "kafka.jsonl").read_text().splitlines()]
+        assert len(lines) >= 3  # 30 offsets, at most 10 a batch
+        assert lines[0]["kafka_offsets_behind_latest_max"] > 0  # the first batch left work behind
+        assert lines[-1]["kafka_offsets_behind_latest_max"] == 0  # the last one caught up
+    finally:
+        detach(spark, listener)
+
+
+def test_a_taken_port_raises_and_leaves_nothing_open(tmp_path):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        with pytest.raises(OSError):
+            BatchMetricsListener(str(tmp_path / "m.jsonl"), taken.getsockname()[1])
