@@ -44,6 +44,7 @@ test: venv jars
 
 bench: venv jars
 	JOBLAKE_PROFILE=test $(BIN)/python -m tests.bench.bench_ingestion --out bench_results/ingestion.json
+	JOBLAKE_PROFILE=test $(BIN)/python -m tests.bench.bench_streaming --out bench_results/streaming.json
 
 lint: venv
 	$(BIN)/ruff check .

@@ -47,6 +47,7 @@ setup(
         "lakehouse.conf": ["*.yml", "*.properties"],
         "ingestion.schemas": ["*.avsc"],
         "ingestion.mappings": ["*.yml"],
+        "streaming.data": ["*.csv"],
     },
     install_requires=INSTALL_REQUIRES,
     extras_require={"dev": DEV_REQUIRES},

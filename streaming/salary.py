@@ -6,29 +6,38 @@
 1. Amounts. When the source gives a structured min or max (numbers or numeric strings; zero or
    negative counts as absent) the structured pair wins as given; otherwise the first salary
    expression in the text is parsed: a figure, or two joined by "-", "–", "to", "and" or "up to".
-   Numbers that are not money are removed before searching ("Band 5", "75%", "37.5 hours per
-   week", "12 month", "9am", "1st", "2020/21", "April 2020", "24/7", job references).
-2. Figures. "k" multiplies by 1,000; "m" by 1,000,000 only right before the end, a space, "-", "+"
-   or ")" ("£1.2m", never "£2000month"); "lakh"/"LPA" by 100,000 and "crore" by 10,000,000. A
-   bare lower figure takes the upper figure's multiplier when that keeps it below the upper one
-   ("£45-55k" is 45,000-55,000; "$500 - 1k" stays 500-1,000). Separators (see `_amount`):
-   the last of "," and "." is the decimal mark when both appear ("€1.234,56"); a lone "," before
-   1-2 final digits is a decimal comma ("45,50 €"), other commas group thousands (Indian lakh
-   grouping "5,00,000" too); dots group thousands only in the shape "d.ddd" when the currency is
-   EUR ("€60.000") or in the shape "d.ddd.ddd" with several groups, else a dot is decimal
-   ("25.50", "60.00").
+   Numbers that are not money are removed before searching ("Band 5", "Salary Range 3", "75%",
+   "37.5 hours per week", "12-month", "10 PAs", "9am", "1st", "2020/21", "April 2020", "24/7",
+   UK postcodes, phone numbers, job references).
+2. Figures. "k" multiplies by 1,000; "m" by 1,000,000 only right before the end, a space, a dash,
+   "+", ")", "," or ";" ("£1.2m", never "£2000month"); "lakh"/"LPA" by 100,000, "crore" by
+   10,000,000. Separators (see `_amount`): the last of "," and "." is the decimal mark when both
+   appear ("€1.234,56"); a lone "," before 1-2 final digits is a decimal comma ("45,50 €"), other
+   commas group thousands (Indian lakh grouping "5,00,000" too); a dot followed by exactly three
+   digits and the end of the number groups thousands when the currency is EUR ("€60.000") or the
+   number has several such groups ("1.500.000"), else a dot is decimal ("25.50", "60.00", and
+   "£25.500" is 25.5). Thousands split by a space next to a currency symbol ("£30 615",
+   "60 000 €"), by ", " ("£37, 020") or by an apostrophe ("CHF 120'000") are joined.
+   In a range, a bare lower figure takes the upper one's multiplier when that keeps it below
+   ("£45-55k" is 45,000-55,000; "$500 - 1k" stays 500-1,000); a bare whole lower figure whose
+   thousand-fold lies between half the upper figure and the upper figure is shorthand ("£30 -
+   £35,000"); and a "d.ddd" figure under 1/100 of the other is read with a thousands dot
+   ("£82.096 - £110,683", a common typo).
 3. One figure gives min = max, except after "up to"/"max" (min null) and after "from"/"starting
    at"/"min" or before an attached "+" (max null). Finally min > max is swapped.
 4. Currency: an ISO code (upper case), a prefixed dollar ("C$", "A$", "NZ$", "US$"...), "£", "€",
-   "₹" or "Rs" in the salary expression, else any of those in the text, else a bare "$" (USD) or
-   a currency word ("euros", "pounds", "lakh"...). So "$" is USD unless the text names another
-   dollar ("$90,000 CAD", "C$90,000").
+   "₹" or "Rs" in the salary expression; else, for a bare "$" there, the dollar the text names
+   anywhere ("Salary (AUD): $120k", "C$") or USD; else any of those markers in the text, else a
+   currency word ("euros", "pounds", "lakh"...). A "£5k relocation" elsewhere never makes "$90k"
+   pounds.
 5. Period: the first period phrase in the text (hour: "per hour", "/hr", "p/h", "hourly"; day:
    "a day", "daily", "per diem", "day rate"; week: "pw", "weekly"; month: "pcm", "/month",
-   "monthly"; year: "a year", "/yr", "per annum", "p.a.", "annual", "LPA"), else "salary"/"pro
-   rata" (year). A structured period ("YEAR", "hourly") reads as "per <word>".
-   Structured currency and period win alongside structured amounts and fill gaps in parsed
-   ones. With no period at all it is inferred from the larger amount (see `HOURLY_BELOW`...).
+   "monthly"; year: "a year", "/yr", "per annum", "p.a.", "annual" but not "annual leave",
+   "LPA"), else "salary"/"pro rata" (year); a quantity's rate goes with it ("37.5 hours per week").
+   A structured period ("YEAR", "hourly") reads as "per <word>". Structured currency and period
+   win alongside structured amounts and fill gaps in parsed ones. With no period at all it is
+   inferred from the larger amount: below 500 an hour, below 2,000 a day, below 15,000 a month,
+   else a year (`HOURLY_BELOW`, `DAILY_BELOW`, `MONTHLY_BELOW`).
 6. Annual amounts multiply by `ANNUAL_FACTORS`. With no amount at all every field is null
    ("Competitive", "DOE", "Negotiable"), so a currency or period never stands alone.
 """
@@ -93,6 +102,9 @@ _CODE = rf"(?-i:(?<![A-Za-z])(?:{'|'.join(_ISO_CODES)})(?![A-Za-z]))"  # upper c
 _PREFIXED_DOLLAR = rf"(?<![a-z])(?:{'|'.join(sorted(_DOLLAR_PREFIXES, key=len, reverse=True))})\$"
 _RUPEES = r"(?<![a-z])rs\.?(?=\s?\d)"
 _CURRENCY = rf"(?:{_PREFIXED_DOLLAR}|{_CODE}|{_RUPEES}|[£€₹$])"
+_DOLLAR_CODES = ("USD", "CAD", "AUD", "NZD", "SGD", "HKD", "MXN", "BRL")
+# a dollar named anywhere in the text says which dollar a bare "$" is
+_DOLLAR_CURRENCY = rf"(?i){_PREFIXED_DOLLAR}|(?-i:(?<![A-Za-z])(?:{'|'.join(_DOLLAR_CODES)})(?![A-Za-z]))"
 # a marker naming one currency, versus a bare "$" or a currency word
 _STRONG_CURRENCY = rf"(?i){_PREFIXED_DOLLAR}|{_CODE}|{_RUPEES}|[£€₹]"
 _CURRENCY_WORD = rf"(?<![a-z])(?:{'|'.join(sorted(_CURRENCY_WORDS, key=len, reverse=True))})(?![a-z])"
@@ -106,8 +118,10 @@ _MULTIPLIER = (
     r"|\s?k(?=p\.?[ahwdm]|pcm)"  # "£30kpa"
     r"|m(?=$|[\s+),;\-–—]))"  # "£1.2m", never "£2000month"
 )
-_MULTIPLIERS = {"k": 1e3, "m": 1e6, "lakh": 1e5, "lakhs": 1e5, "lac": 1e5, "lacs": 1e5, "lpa": 1e5}
-_MULTIPLIERS |= {"cr": 1e7, "crore": 1e7, "crores": 1e7}
+_MULTIPLIERS = {
+    "k": 1e3, "m": 1e6, "lakh": 1e5, "lakhs": 1e5, "lac": 1e5, "lacs": 1e5, "lpa": 1e5,
+    "cr": 1e7, "crore": 1e7, "crores": 1e7,
+}  # fmt: skip
 # a figure starts at a currency marker or at a digit not glued to a word ("B2B", "Covid-19")
 _FIGURE = rf"(?:{_CURRENCY}\s?|(?<![a-z\d.,])(?<![a-jln-z]-)){_NUM}(?:{_MULTIPLIER})?"
 _FIGURE_PARTS = rf"(?i)^({_NUM})\s?(.*)$"
@@ -130,9 +144,10 @@ _SPACED_THOUSANDS = [
 ]
 _NOT_MONEY = "|".join(
     [
-        # pay bands, grades and spine points: "Band 5", "Band 8a-8b", "Salary Range 3", "Grade 6/7"
-        r"(?<![a-z])(?:bands?|grades?|levels?|range|(?:spine\s+)?points?|steps?|tiers?|scales?|afc)\s*:?\s*"
-        r"\d+[a-d]?(?:\s*(?:[-–/&,]|to|and|or)\s*\d+[a-d]?)*(?!\d|[.,]\d)",
+        # pay bands, grades and spine points: "Band 5", "Band 8a-8b", "Grade 6/7", "Salary Range 3"
+        r"(?<![a-z])(?:bands?|grades?|levels?|(?:spine\s+)?points?|steps?|tiers?|scales?|afc)\s*:?\s*"
+        r"\d{1,2}[a-d]?(?:\s*(?:[-–/&,]|to|and|or)\s*\d{1,2}[a-d]?)*(?!\d|[.,]\d|\s?k(?![a-z]))",
+        r"(?<![a-z])range\s*:?\s*\d(?!\d|[.,]\d|\s?k(?![a-z])|\s*[-–])",  # not "range 45-55k"
         r"\d+(?:[.,]\d+)?\s*%",
         # quantities with their rate: "37.5 hours per week", "3 days a week", "12-month", "10 PA's"
         r"(?<![£€₹$\d.,])(?<![£€₹$]\s)\d+(?:[.,]\d+)?(?:\s*(?:-|–|to)\s*\d+(?:[.,]\d+)?)?[\s-]*"
@@ -156,15 +171,21 @@ _NOT_MONEY = "|".join(
 # --- Periods -------------------------------------------------------------------------------
 
 _END = r"(?![a-z])"
-_QUALIFIED = r"(?:(?<![a-z])(?:per|an?|each|every|pro|im)\s*|/\s*)"
+_QUALIFIED = r"(?:(?<![a-z])(?:per|an?|each|every|pro|im|par)\s*|/\s*)"
 _ABBREVIATED = r"(?<![a-jl-z])p\.?/?"  # "pa", "p.a.", "p/h", "£30kpa"; a "k" may come right before
-# period -> (units after per/a/an/"/", units after "/" only, letters after "p", words on their own)
+# period -> (units after per/a/an/pro/par/"/", units after "/" only, letters after "p", words on their own);
+# English first, with the German and French phrases job boards use ("pro Monat", "par an")
 _PERIOD_PHRASES = {
-    "hour": (r"hours?|hrs?|stunde", r"h|std", r"h|hr", r"hourly|stündlich"),
-    "day": (r"days?|diem|tag", r"d", r"d", r"daily|day\s+rate|täglich"),
-    "week": (r"weeks?|wk|woche", r"w", r"w", r"weekly|wöchentlich"),
-    "month": (r"(?:calendar\s+)?months?|mth|mnth|monat", r"mo|m", r"m|cm|c\.m", r"monthly|monatlich"),
-    "year": (r"years?|yr|annum|anum|jahr", r"y|a", r"a", r"yearly|annual(?:ly)?(?!\s+leave)|annum|jährlich|lpa"),
+    "hour": (r"hours?|hrs?|stunde|heure", r"h|std", r"h|hr", r"hourly|stündlich"),
+    "day": (r"days?|diem|tag|jour", r"d", r"d", r"daily|day\s+rate|täglich"),
+    "week": (r"weeks?|wk|woche|semaine", r"w", r"w", r"weekly|wöchentlich"),
+    "month": (r"(?:calendar\s+)?months?|mth|mnth|monat|mois", r"mo|m", r"m|cm|c\.m", r"monthly|monatlich|mensuel"),
+    "year": (
+        r"years?|yr|annum|anum|jahr|année",
+        r"y|a|an",
+        r"a",
+        r"yearly|annual(?:ly)?(?!\s+leave)|annum|jährlich|annuel|par\s+an|lpa",  # a lone "an" is English
+    ),
 }
 _PERIOD_PATTERNS = [
     (
@@ -194,8 +215,10 @@ def _currency_of(marker: Column) -> Column:
 
 def _text_currency(expression: Column, text: Column) -> Column:
     """Currency of a salary expression within its text (module docstring, rule 4)."""
+    dollar = F.coalesce(_currency_of(F.regexp_extract(text, _DOLLAR_CURRENCY, 0)), F.lit("USD"))
     return F.coalesce(
         _currency_of(F.regexp_extract(expression, _STRONG_CURRENCY, 0)),
+        F.when(expression.contains("$"), dollar),
         _currency_of(F.regexp_extract(text, _STRONG_CURRENCY, 0)),
         _currency_of(F.regexp_extract(expression, _WEAK_CURRENCY, 0)),
         _currency_of(F.regexp_extract(text, _WEAK_CURRENCY, 0)),
@@ -250,7 +273,7 @@ def _figure(token: Column, is_eur: Column) -> Column:
     """
     number = F.regexp_extract(token, _FIGURE_PARTS, 1)
     word = F.lower(F.trim(F.regexp_extract(token, _FIGURE_PARTS, 2)))
-    multiplier = _map_literal({word: str(times) for word, times in _MULTIPLIERS.items()})[word].cast("double")
+    multiplier = _map_literal({name: str(times) for name, times in _MULTIPLIERS.items()})[word].cast("double")
     return F.struct(
         _amount(number, is_eur).alias("base"),
         F.coalesce(multiplier, F.lit(1.0)).alias("multiplier"),
@@ -341,10 +364,19 @@ def _found(text: Column, min_field: Column, max_field: Column, currency_field: C
     )
 
 
-def _read(found: Column) -> Column:
-    """Stage 2: currencies and periods, then the amounts, read with the currency they belong to."""
-    text_currency = _text_currency(found["expression"], found["text"])
-    text_period = F.coalesce(_period_of(found["text"]), F.when(found["text"].rlike(_YEARLY_HINT), F.lit("year")))
+def _labelled(found: Column) -> Column:
+    """Stage 2: the currency and period the text names, next to what stage 1 found."""
+    text = found["text"]
+    return F.struct(
+        found.alias("found"),
+        _text_currency(found["expression"], text).alias("text_currency"),
+        F.coalesce(_period_of(text), F.when(text.rlike(_YEARLY_HINT), F.lit("year"))).alias("text_period"),
+    )
+
+
+def _read(labelled: Column) -> Column:
+    """Stage 3: the amounts, each read with the currency it belongs to (for the EUR dot rule)."""
+    found, text_currency = labelled["found"], labelled["text_currency"]
     field_is_eur = F.coalesce(found["field_currency"], text_currency) == "EUR"
     text_is_eur = F.coalesce(text_currency, found["field_currency"]) == "EUR"
     figures = F.transform(
@@ -355,14 +387,14 @@ def _read(found: Column) -> Column:
         _field_amount(found["max"], field_is_eur).alias("field_max"),
         found["field_currency"].alias("field_currency"),
         found["field_period"].alias("field_period"),
-        _text_range(figures, found["qualifier"], found["has_plus"]).alias("text_range"),
+        _let(figures, lambda f: _text_range(f, found["qualifier"], found["has_plus"])).alias("text_range"),
         text_currency.alias("text_currency"),
-        text_period.alias("text_period"),
+        labelled["text_period"].alias("text_period"),
     )
 
 
 def _chosen(read: Column) -> Column:
-    """Stage 3: the structured record when it has an amount, else the text; min <= max."""
+    """Stage 4: the structured record when it has an amount, else the text; min <= max."""
     use_fields = read["field_min"].isNotNull() | read["field_max"].isNotNull()
     low = F.when(use_fields, read["field_min"]).otherwise(read["text_range"]["low"])
     high = F.when(use_fields, read["field_max"]).otherwise(read["text_range"]["high"])
@@ -384,7 +416,7 @@ def _chosen(read: Column) -> Column:
 
 
 def _salary_struct(chosen: Column) -> Column:
-    """Stage 4: period inferred when missing, annual amounts, all null without an amount."""
+    """Stage 5: period inferred when missing, annual amounts, all null without an amount."""
     has_amount = chosen["low"].isNotNull() | chosen["high"].isNotNull()
     period = F.coalesce(chosen["period"], _inferred_period(F.greatest(chosen["low"], chosen["high"])))
     return _let(
@@ -415,4 +447,8 @@ def parse_salary(
     `F.lit(None)` for fields a source lacks.
     """
     found = _found(clean_text(text_col), _col(min_col), _col(max_col), _col(currency_col), _col(period_col))
-    return _let(found, lambda f: _let(_read(f), lambda r: _let(_chosen(r), _salary_struct)))
+    stages = (_labelled, _read, _chosen, _salary_struct)  # each stage's struct is computed once
+    salary = found
+    for stage in stages:
+        salary = _let(salary, stage)
+    return salary

@@ -207,11 +207,17 @@ def silver_writer(
         decoded_df = with_decoded_posting(batch_df).persist()
         try:
             postings_df = decoded_df.where(F.col("reject_reason").isNull() & (F.col("posting.event_type") == "posting"))
-            updates_df = postings_df.transform(with_normalised_fields).transform(latest_per_posting)
+            # persisted: Delta's MERGE reads its source twice, and normalising is the costly part
+            updates_df = postings_df.transform(with_normalised_fields).transform(latest_per_posting).persist()
             create_silver_if_missing(spark, silver_path, updates_df)
             with idempotent_dml(spark, app_id, batch_id):
                 merge_postings(spark, silver_path, updates_df, now)
-            known_closed_df, orphans_df = split_closed_events(spark, silver_path, with_closed_event_key(decoded_df))
+            updates_df.unpersist()
+            closed_df = with_closed_event_key(decoded_df)
+            if closed_df.isEmpty():  # the usual batch: no need to look silver's keys up
+                append_once(to_quarantine(decoded_df, now), quarantine_path, app_id, batch_id)
+                return
+            known_closed_df, orphans_df = split_closed_events(spark, silver_path, closed_df)
             append_once(to_quarantine(decoded_df.unionByName(orphans_df), now), quarantine_path, app_id, batch_id)
             with idempotent_dml(spark, f"{app_id}.closed", batch_id):
                 merge_closed_events(spark, silver_path, known_closed_df)

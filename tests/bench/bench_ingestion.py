@@ -12,12 +12,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
-import os
-import platform
-import tempfile
 import time
-from pathlib import Path
 
 from aiohttp import web
 from kafka import KafkaProducer
@@ -27,9 +22,8 @@ from ingestion.generator import generate_records
 from ingestion.kafka_sink import ensure_topic, publish
 from ingestion.sources.base import Query
 from ingestion.sources.linkedin import DETAIL_PATH, SEARCH_PATH, LinkedInSource
-from lakehouse.broker import LocalBroker
 from lakehouse.config import Settings, resolve
-from tests.conftest import REPO, free_port
+from tests.bench.common import running_broker, write_results
 from tests.ingestion.fixture_server import FixtureServer
 from tests.ingestion.sources.linkedin_pages import card, detail_page
 
@@ -89,22 +83,8 @@ def _bare_publish(records, settings: Settings, topic: str) -> None:
 
 def bench_producer(count: int) -> dict:
     """joblake's sink against a bare producer, on a real broker started for the benchmark."""
-    state = Path(tempfile.mkdtemp(prefix="joblake-bench-kafka-"))
-    port = free_port()
-    settings = resolve("test", {}).with_overrides(
-        {
-            "kafka.broker_state_dir": str(state),
-            "kafka.broker_port": port,
-            "kafka.controller_port": free_port(),
-            "kafka.bootstrap_servers": f"localhost:{port}",
-            "kafka.broker_jars_dir": str(REPO / ".jars" / "kafka"),
-            "kafka.topic": "bench.postings",
-        }
-    )
     records = generate_records(count, seed=5)
-    broker = LocalBroker(settings)
-    broker.start()
-    try:
+    with running_broker("bench.postings") as settings:
         for topic in ("bench.postings", "bench.bare", "bench.warmup"):
             ensure_topic(settings.with_overrides({"kafka.topic": topic}))
         _bare_publish(records[:500], settings, "bench.warmup")  # connections and metadata warm
@@ -114,8 +94,6 @@ def bench_producer(count: int) -> dict:
         started = time.perf_counter()
         publish(records, settings)
         measured = count / (time.perf_counter() - started)
-    finally:
-        broker.stop()
     return {
         "what": f"publish {count} generated postings to a local single-node KRaft broker",
         "unit": "postings/s",
@@ -131,21 +109,7 @@ def main() -> None:
     parser.add_argument("--records", type=int, default=20000, help="records to publish to Kafka")
     parser.add_argument("--out", default="bench_results/ingestion.json")
     args = parser.parse_args()
-    results = {
-        "machine": {"python": platform.python_version(), "cpus": os.cpu_count()},
-        "connector": bench_connector(args.jobs),
-        "producer": bench_producer(args.records),
-    }
-    out = Path(args.out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(results, indent=2) + "\n")
-    for name in ("connector", "producer"):
-        r = results[name]
-        print(
-            f"{name:<10} {r['measured']['value']:>10,} {r['unit']}  (baseline {r['baseline']['value']:,}, "
-            f"ratio {r['ratio']})  {r['what']}"
-        )
-    print(f"written to {out}")
+    write_results(args.out, {"connector": bench_connector(args.jobs), "producer": bench_producer(args.records)})
 
 
 if __name__ == "__main__":

@@ -1,0 +1,59 @@
+"""What the benchmarks share: a real local broker on free ports, and the results file."""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import shutil
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from lakehouse.broker import LocalBroker
+from lakehouse.config import Settings, resolve
+from tests.conftest import REPO, free_port
+
+
+@contextmanager
+def running_broker(topic: str) -> Iterator[Settings]:
+    """Test-profile settings pointing at a KRaft broker started for the benchmark (stopped after)."""
+    state = Path(tempfile.mkdtemp(prefix="joblake-bench-"))
+    port = free_port()
+    settings = resolve("test", {}).with_overrides(
+        {
+            "kafka.broker_state_dir": str(state / "kafka"),
+            "kafka.broker_port": port,
+            "kafka.controller_port": free_port(),
+            "kafka.bootstrap_servers": f"localhost:{port}",
+            "kafka.broker_jars_dir": str(REPO / ".jars" / "kafka"),
+            "spark.jars_dir": str(REPO / ".jars" / "spark"),
+            "kafka.topic": topic,
+            "lake.root": str(state / "lake"),
+            "lake.raw_root": str(state / "lake" / "raw"),
+        }
+    )
+    broker = LocalBroker(settings)
+    broker.start()
+    try:
+        yield settings
+    finally:
+        broker.stop()
+        shutil.rmtree(state, ignore_errors=True)
+
+
+def write_results(path: str, results: dict) -> None:
+    """Write the figures (with the machine they were measured on) as JSON and print one line per figure."""
+    results = {"machine": {"python": platform.python_version(), "cpus": os.cpu_count()}, **results}
+    out = Path(path)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(results, indent=2) + "\n")
+    for name, r in results.items():
+        if name == "machine":
+            continue
+        print(
+            f"{name:<14} {r['measured']['value']:>10,} {r['unit']}  (baseline {r['baseline']['value']:,}, "
+            f"ratio {r['ratio']})  {r['what']}"
+        )
+    print(f"written to {out}")
