@@ -6,6 +6,7 @@ import os
 import shutil
 import socket
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -65,18 +66,17 @@ def checkpoint_dir(tmp_path: Path) -> str:
     return str(tmp_path / "checkpoint")
 
 
-@pytest.fixture(scope="session")
-def kafka_broker(settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settings]:
-    """A real single-node KRaft broker on the test ports, started once and stopped at the end."""
+@contextmanager
+def broker_on_free_ports(settings: Settings, state: Path) -> Iterator[Settings]:
+    """Start a real single-node KRaft broker on free ports with its state in `state`; stop it after."""
     from lakehouse.broker import LocalBroker
 
-    state = tmp_path_factory.mktemp("kafka")
-    port, controller_port = free_port(), free_port()
+    port = free_port()
     broker_settings = settings.with_overrides(
         {
             "kafka.broker_state_dir": str(state),
             "kafka.broker_port": port,
-            "kafka.controller_port": controller_port,
+            "kafka.controller_port": free_port(),
             "kafka.bootstrap_servers": f"localhost:{port}",
         }
     )
@@ -87,6 +87,13 @@ def kafka_broker(settings: Settings, tmp_path_factory: pytest.TempPathFactory) -
     finally:
         broker.stop()
         shutil.rmtree(state, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def kafka_broker(settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settings]:
+    """A real single-node KRaft broker, started once for the test session and stopped at the end."""
+    with broker_on_free_ports(settings, tmp_path_factory.mktemp("kafka")) as broker_settings:
+        yield broker_settings
 
 
 @pytest.fixture(scope="session")

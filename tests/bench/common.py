@@ -11,22 +11,16 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from lakehouse.broker import LocalBroker
 from lakehouse.config import Settings, resolve
-from tests.conftest import REPO, free_port
+from tests.conftest import REPO, broker_on_free_ports
 
 
 @contextmanager
 def running_broker(topic: str) -> Iterator[Settings]:
     """Test-profile settings pointing at a KRaft broker started for the benchmark (stopped after)."""
     state = Path(tempfile.mkdtemp(prefix="joblake-bench-"))
-    port = free_port()
     settings = resolve("test", {}).with_overrides(
         {
-            "kafka.broker_state_dir": str(state / "kafka"),
-            "kafka.broker_port": port,
-            "kafka.controller_port": free_port(),
-            "kafka.bootstrap_servers": f"localhost:{port}",
             "kafka.broker_jars_dir": str(REPO / ".jars" / "kafka"),
             "spark.jars_dir": str(REPO / ".jars" / "spark"),
             "kafka.topic": topic,
@@ -34,12 +28,10 @@ def running_broker(topic: str) -> Iterator[Settings]:
             "lake.raw_root": str(state / "lake" / "raw"),
         }
     )
-    broker = LocalBroker(settings)
-    broker.start()
     try:
-        yield settings
+        with broker_on_free_ports(settings, state / "kafka") as broker_settings:
+            yield broker_settings
     finally:
-        broker.stop()
         shutil.rmtree(state, ignore_errors=True)
 
 
