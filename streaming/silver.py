@@ -210,9 +210,11 @@ def silver_writer(
             # persisted: Delta's MERGE reads its source twice, and normalising is the costly part
             updates_df = postings_df.transform(with_normalised_fields).transform(latest_per_posting).persist()
             create_silver_if_missing(spark, silver_path, updates_df)
-            with idempotent_dml(spark, app_id, batch_id):
-                merge_postings(spark, silver_path, updates_df, now)
-            updates_df.unpersist()
+            try:
+                with idempotent_dml(spark, app_id, batch_id):
+                    merge_postings(spark, silver_path, updates_df, now)
+            finally:
+                updates_df.unpersist()
             closed_df = with_closed_event_key(decoded_df)
             if closed_df.isEmpty():  # the usual batch: no need to look silver's keys up
                 append_once(to_quarantine(decoded_df, now), quarantine_path, app_id, batch_id)

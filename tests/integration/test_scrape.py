@@ -15,8 +15,8 @@ from lakehouse import cli
 from lakehouse.config import load_settings
 from lakehouse.objectstore import ensure_bucket
 from tests.ingestion.fixture_server import serve_in_background
+from tests.ingestion.sources.greenhouse_pages import job
 from tests.ingestion.sources.linkedin_pages import card, detail_page
-from tests.ingestion.sources.test_greenhouse import job
 
 pytestmark = [pytest.mark.kafka, pytest.mark.s3]
 S3_KEYS = ("s3.managed", "s3.endpoint_url", "s3.server_state_dir", "s3.server_jars_dir")
