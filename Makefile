@@ -9,7 +9,7 @@ BIN    := $(VENV)/bin
 JARS   := .jars
 export JOBLAKE_PROFILE ?= local
 
-.PHONY: demo test bench lint jars venv kafka-up kafka-down s3-up s3-down lock clean help
+.PHONY: demo test eval bench lint jars venv kafka-up kafka-down s3-up s3-down lock clean help
 
 help:
 	@echo "make demo        run the pipeline end to end on the local profile"
@@ -17,6 +17,7 @@ help:
 	@echo "make kafka-up    start the local Kafka broker (KRaft)   make kafka-down  stop it"
 	@echo "make s3-up       start the local S3 server (s3proxy)    make s3-down     stop it"
 	@echo "make jars        resolve JVM dependencies with Maven     make venv        create .venv"
+	@echo "make eval        real-data evaluation (../shared/data), reports in eval_results/"
 	@echo "make bench       benchmarks, figures in bench_results/"
 	@echo "make lint        ruff                                     make lock        re-lock constraints.txt"
 
@@ -41,6 +42,9 @@ demo: venv jars
 
 test: venv jars
 	JOBLAKE_PROFILE=test $(BIN)/python -m pytest
+
+eval: venv jars
+	JOBLAKE_PROFILE=test $(BIN)/python -m streaming.evaluate --out eval_results/normalisation.json
 
 bench: venv jars
 	JOBLAKE_PROFILE=test $(BIN)/python -m tests.bench.bench_ingestion --out bench_results/ingestion.json

@@ -29,6 +29,7 @@ TABLES = {
         Table("bronze", "job_postings", "one row per Kafka record: payload bytes and Kafka coordinates"),
         Table("silver", "job_postings", "one row per posting, decoded and normalised"),
         Table("silver", "quarantine", "every rejected record with its reason and Kafka coordinates"),
+        Table("silver", "stream_batches", "one row per silver micro-batch: records read, new, updated, duplicates"),
         Table("gold", "dim_company", "companies by match key"),
         Table("gold", "dim_location", "city / region / country / remote"),
         Table("gold", "dim_date", "calendar dates postings were posted on"),

@@ -141,11 +141,19 @@ def print_status(spark, settings: Settings) -> bool:
     print(f"  quarantined             {rec.quarantined:>10,}")
     for reason, n in rec.quarantine_reasons.items():
         print(f"    {reason:<22}{n:>10,}")
-    verdict = "balanced" if rec.balanced else "NOT balanced"
+    tables_ok = rec.raw_records == rec.bronze_rows == rec.accounted
     print(
-        f"  raw = bronze = silver + duplicates + closed + quarantined: {verdict} "
+        f"  raw = bronze = silver + duplicates + closed + quarantined: {'balanced' if tables_ok else 'NOT balanced'} "
         f"({rec.raw_records:,} = {rec.bronze_rows:,} = {rec.accounted:,})"
     )
+    print("\nsilver stream runs: records read = new + updated + duplicates + closed + quarantined")
+    header = ["run", "batches", "read", "new", "updated", "duplicates", "closed", "quarantined", ""]
+    print(f"  {header[0]:<24}" + "".join(f"{h:>12}" for h in header[1:-1]))
+    for run in [*rec.runs, rec.total]:
+        figures = [run.batches, run.records_read, run.new, run.updated, run.duplicates, run.closed, run.quarantined]
+        mark = "" if run.adds_up else "  does NOT add up"
+        print(f"  {run.run_id:<24}" + "".join(f"{n:>12,}" for n in figures) + mark)
+    print(f"  batch log totals = table figures: {'yes' if rec.log_agrees else 'NO'}")
     return rec.balanced
 
 

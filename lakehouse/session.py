@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from importlib import resources
 from pathlib import Path
 
@@ -58,6 +59,7 @@ def get_spark(settings: Settings | None = None, app_name: str | None = None) -> 
     settings = settings or load_settings()
     if settings["spark.master"].startswith("local"):
         os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")  # one machine: no interface guessing
+        os.environ.setdefault("PYSPARK_PYTHON", sys.executable)  # Python workers (Arrow UDFs) use this interpreter
     log4j = resources.files("lakehouse.conf").joinpath("log4j2.properties")
     builder = (
         SparkSession.builder.master(settings["spark.master"])

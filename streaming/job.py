@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, datetime
+from uuid import uuid4
 
 from pyspark.sql import SparkSession
 from pyspark.sql.streaming import DataStreamWriter, StreamingQuery
@@ -41,12 +42,17 @@ def start_bronze(spark: SparkSession, settings: Settings, clock: Callable[[], da
     return with_trigger(writer, settings["streaming.trigger"]).start()
 
 
-def start_silver(spark: SparkSession, settings: Settings, clock: Callable[[], datetime]) -> StreamingQuery:
-    """Start bronze.job_postings -> silver.job_postings + silver.quarantine."""
+def new_run_id(clock: Callable[[], datetime]) -> str:
+    """The id every batch of one `run_stream` call is logged under: start time plus a random suffix."""
+    return f"{clock():%Y%m%dT%H%M%SZ}-{uuid4().hex[:6]}"
+
+
+def start_silver(
+    spark: SparkSession, settings: Settings, clock: Callable[[], datetime], run_id: str | None = None
+) -> StreamingQuery:
+    """Start bronze.job_postings -> silver.job_postings + silver.quarantine + silver.stream_batches."""
     checkpoint = checkpoint_path(settings, silver.QUERY_NAME)
-    upsert = silver.silver_writer(
-        table_path(settings, "silver.job_postings"), table_path(settings, "silver.quarantine"), checkpoint, clock
-    )
+    upsert = silver.silver_writer(settings, checkpoint, clock, run_id or new_run_id(clock))
     writer = (
         spark.readStream.format("delta")
         .load(table_path(settings, "bronze.job_postings"))
@@ -60,6 +66,7 @@ def start_silver(spark: SparkSession, settings: Settings, clock: Callable[[], da
 def run_stream(spark: SparkSession, settings: Settings, clock: Callable[[], datetime] = utc_now) -> None:
     """Run both queries (one after the other for availableNow, side by side otherwise), with batch metrics."""
     bronze.create_bronze_if_missing(spark, table_path(settings, "bronze.job_postings"), clock())
+    run_id = new_run_id(clock)
     metrics_file = settings["streaming.metrics_file"]
     listener = attach_metrics(
         spark,
@@ -70,9 +77,9 @@ def run_stream(spark: SparkSession, settings: Settings, clock: Callable[[], date
     try:
         if settings["streaming.trigger"] == "availableNow":
             start_bronze(spark, settings, clock).awaitTermination()
-            start_silver(spark, settings, clock).awaitTermination()
+            start_silver(spark, settings, clock, run_id).awaitTermination()
             return
-        queries = [start_bronze(spark, settings, clock), start_silver(spark, settings, clock)]
+        queries = [start_bronze(spark, settings, clock), start_silver(spark, settings, clock, run_id)]
         try:
             spark.streams.awaitAnyTermination()
         finally:

@@ -52,6 +52,7 @@ from streaming.vocab import (
 ColumnOrName = Column | str
 
 __all__ = [
+    "canonical_title",
     "clean_text",
     "company_display",
     "company_key",
@@ -59,6 +60,7 @@ __all__ = [
     "normalise_title",
     "parse_location",
     "title_seniority",
+    "title_without_level",
     "with_seniority_level",
     "workplace_type",
 ]
@@ -256,6 +258,36 @@ def normalise_title(col: ColumnOrName) -> Column:
     text = F.regexp_replace(text, _TITLE_DEVELOPMENT, "Development")  # "Business Dev", "Dev Manager"
     cased = F.array_join(F.transform(F.split(text, _TOKEN_SPLIT), _case_token), "")
     return _null_if_empty(F.regexp_replace(_collapse(_lower_minor_words(cased)), _EDGE_PUNCT, ""))
+
+
+_LEVEL_MODIFIERS = ["senior", "junior", "principal", "entry level", "mid level", "mid senior"]
+_LEADING_LEVELS = (
+    rf"(?i)^(?:(?:{_alternation(_LEVEL_MODIFIERS)}|lead(?![\s-]+(?:{_alternation(TITLE_LEAD_FALSE_FRIENDS)})\b)"
+    rf"|staff(?=\s+(?:[\w-]+\s+){{0,2}}?{_words(STAFF_ROLES)}))[\s-]+)+"
+)
+_TRAILING_NUMERAL = rf"(?i)\s+(?:{_alternation(TITLE_NUMERAL_LEVELS)}|ii)$"
+
+
+def title_without_level(title: ColumnOrName) -> Column:
+    """A normalised title without its level: `"Senior Data Engineer"` -> `"Data Engineer"`.
+
+    Leading level modifiers (senior, junior, lead, principal, staff before an engineering role,
+    entry/mid level) and a trailing roman level go; roles that are levels in themselves
+    ("Director of Finance", "Head of Data", "Team Lead") stay. A title that is nothing but a
+    level keeps it.
+    """
+    return _let(
+        _col(title),
+        lambda full: _let(
+            F.regexp_replace(F.regexp_replace(full, _LEADING_LEVELS, ""), _TRAILING_NUMERAL, ""),
+            lambda bare: F.when(bare == "", full).otherwise(bare),
+        ),
+    )
+
+
+def canonical_title(col: ColumnOrName) -> Column:
+    """The title every level of a role agrees on: `"Sr. Data Eng"`, `"Data Engineer, Senior"` -> `"Data Engineer"`."""
+    return title_without_level(normalise_title(col))
 
 
 # --- Seniority -----------------------------------------------------------------------------

@@ -22,7 +22,14 @@ from importlib.resources import files
 from pyspark.sql import Column, DataFrame
 from pyspark.sql import functions as F
 
-__all__ = ["JOB_FAMILY_COLUMNS", "SENIORITY_TOKENS", "SOC_MAJOR_GROUPS", "job_family_mapping", "with_job_family"]
+__all__ = [
+    "JOB_FAMILY_COLUMNS",
+    "SENIORITY_TOKENS",
+    "SOC_MAJOR_GROUPS",
+    "job_family_mapping",
+    "job_family_of",
+    "with_job_family",
+]
 
 # The 23 SOC 2018 major groups (the first two digits of an O*NET-SOC code): the job families.
 SOC_MAJOR_GROUPS: dict[str, str] = {
@@ -145,6 +152,11 @@ def _best_match(title: Column) -> Column:
     return F.array_max(found)["value"]  # structs compare field by field: tier, then n, then pos
 
 
+def job_family_of(title: Column) -> Column:
+    """The taxonomy entry of a title as a struct of `JOB_FAMILY_COLUMNS`, null when no phrase matches."""
+    return F.when(title.isNotNull(), _best_match(title))
+
+
 def with_job_family(df: DataFrame, title_col: str = "title") -> DataFrame:
     """Add job_family, soc_major, occupation_code and occupation_title (null when no phrase matches).
 
@@ -152,9 +164,8 @@ def with_job_family(df: DataFrame, title_col: str = "title") -> DataFrame:
     streaming alike. `"Senior Data Engineer"` -> `Computer and Mathematical`, `15`, `15-1243.00`,
     `Database Architects`.
     """
-    match = F.when(F.col(title_col).isNotNull(), _best_match(F.col(title_col)))
     return (
-        df.withColumn("_job_family_match", match)
+        df.withColumn("_job_family_match", job_family_of(F.col(title_col)))
         .select("*", *[F.col("_job_family_match")[name].alias(name) for name in JOB_FAMILY_COLUMNS])
         .drop("_job_family_match")
     )

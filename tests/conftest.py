@@ -8,12 +8,16 @@ import socket
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 os.environ.setdefault("JOBLAKE_PROFILE", "test")
 
 from lakehouse.config import Settings, load_settings  # noqa: E402
+
+if TYPE_CHECKING:
+    from lakehouse.broker import LocalBroker
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -67,8 +71,12 @@ def checkpoint_dir(tmp_path: Path) -> str:
 
 
 @contextmanager
-def broker_on_free_ports(settings: Settings, state: Path) -> Iterator[Settings]:
-    """Start a real single-node KRaft broker on free ports with its state in `state`; stop it after."""
+def local_broker_on_free_ports(settings: Settings, state: Path) -> Iterator[LocalBroker]:
+    """Start a real single-node KRaft broker on free ports with its state in `state`; stop it after.
+
+    Yields the broker itself, so a test can `stop()` and `start()` it again on the same ports and data;
+    `broker.settings` points `kafka.bootstrap_servers` at it.
+    """
     from lakehouse.broker import LocalBroker
 
     port = free_port()
@@ -83,10 +91,17 @@ def broker_on_free_ports(settings: Settings, state: Path) -> Iterator[Settings]:
     broker = LocalBroker(broker_settings)
     broker.start()
     try:
-        yield broker_settings
+        yield broker
     finally:
         broker.stop()
         shutil.rmtree(state, ignore_errors=True)
+
+
+@contextmanager
+def broker_on_free_ports(settings: Settings, state: Path) -> Iterator[Settings]:
+    """Start a real single-node KRaft broker on free ports with its state in `state`; stop it after."""
+    with local_broker_on_free_ports(settings, state) as broker:
+        yield broker.settings
 
 
 @pytest.fixture(scope="session")

@@ -180,3 +180,14 @@ def posting_for_validation(job_id: str, url: str) -> dict:
         "job_url": url,
         "scraped_at": datetime(2026, 11, 21, tzinfo=UTC),
     }
+
+
+def test_status_counts_each_stream_run(lake):
+    first, second = lake["first"], lake["second"]
+    (run,) = first.runs
+    assert run.adds_up and run.records_read == COUNT and run.new == first.silver_postings
+    assert [r.run_id for r in second.runs][0] == run.run_id and len(second.runs) == 2
+    rerun = second.runs[1]
+    assert (rerun.records_read, rerun.new, rerun.quarantined) == (COUNT, 0, first.quarantined)
+    assert rerun.updated + rerun.duplicates == COUNT - first.quarantined
+    assert second.log_agrees and second.total.records_read == 2 * COUNT

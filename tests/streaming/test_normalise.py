@@ -112,6 +112,55 @@ def test_normalise_title(spark: SparkSession, value: str | None, expected: str |
     check(spark, N.normalise_title, value, expected)
 
 
+# --- title_without_level / canonical_title -------------------------------------------------
+
+
+@pytest.mark.spark
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("Senior Data Engineer", "Data Engineer"),  # leading level goes
+        ("Junior QA Engineer", "QA Engineer"),
+        ("Principal Product Manager", "Product Manager"),
+        ("Lead Data Engineer", "Data Engineer"),  # "lead" as a level
+        ("Lead Generation Specialist", "Lead Generation Specialist"),  # "lead" as a noun stays
+        ("Staff Software Engineer", "Software Engineer"),  # staff before an engineering role is a level
+        ("Staff Nurse", "Staff Nurse"),  # staff nurse is a role, not a level
+        ("Entry Level Data Analyst", "Data Analyst"),
+        ("Senior Lead Data Engineer", "Data Engineer"),  # stacked levels all go
+        ("Software Engineer III", "Software Engineer"),  # trailing roman level
+        ("Software Engineer II", "Software Engineer"),
+        ("Director of Engineering", "Director of Engineering"),  # a role that is a level stays
+        ("Head of Data & AI", "Head of Data & AI"),
+        ("Tech Lead", "Tech Lead"),  # trailing "lead" is the role
+        ("Senior", "Senior"),  # nothing but a level: kept
+        (None, None),
+    ],
+)
+def test_title_without_level(spark: SparkSession, value: str | None, expected: str | None) -> None:
+    check(spark, N.title_without_level, value, expected)
+
+
+@pytest.mark.spark
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("Sr. Data Eng", "Data Engineer"),  # the three spellings agree
+        ("Senior Data Engineer", "Data Engineer"),
+        ("Data Engineer, Senior", "Data Engineer"),
+        ("Data Engineer - Lead", "Data Engineer"),
+        ("Jr. QA Eng | Hybrid", "QA Engineer"),  # noise and level both go
+        ("SWE II", "Software Engineer"),
+        ("SENIOR DATA ENGINEER (M/F/D)", "Data Engineer"),
+        ("nhs band 5 staff nurse", "NHS Band 5 Staff Nurse"),
+        ("(Remote)", None),
+        (None, None),
+    ],
+)
+def test_canonical_title(spark: SparkSession, value: str | None, expected: str | None) -> None:
+    check(spark, N.canonical_title, value, expected)
+
+
 # --- title_seniority / with_seniority_level ------------------------------------------------
 
 
