@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
+import logging
+import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 from uuid import uuid4
 
+from pyspark.errors import StreamingQueryException
 from pyspark.sql import SparkSession
 from pyspark.sql.streaming import DataStreamWriter, StreamingQuery
 
@@ -13,6 +17,8 @@ from lakehouse.catalog import checkpoint_path, table_path
 from lakehouse.config import ConfigError, Settings
 from streaming import bronze, silver
 from streaming.observability import attach_metrics, detach
+
+logger = logging.getLogger("joblake.streaming")
 
 
 def utc_now() -> datetime:
@@ -79,11 +85,69 @@ def run_stream(spark: SparkSession, settings: Settings, clock: Callable[[], date
             start_bronze(spark, settings, clock).awaitTermination()
             start_silver(spark, settings, clock, run_id).awaitTermination()
             return
-        queries = [start_bronze(spark, settings, clock), start_silver(spark, settings, clock, run_id)]
-        try:
-            spark.streams.awaitAnyTermination()
-        finally:
-            for query in queries:
-                query.stop()
+        supervise(
+            spark,
+            {
+                bronze.QUERY_NAME: lambda: start_bronze(spark, settings, clock),
+                silver.QUERY_NAME: lambda: start_silver(spark, settings, clock, run_id),
+            },
+            max_restarts=int(settings["streaming.max_restarts"]),
+            backoff_s=float(settings["streaming.restart_backoff_s"]),
+        )
     finally:
         detach(spark, listener)
+
+
+def _first_line(error: BaseException) -> str:
+    text = str(error).strip()
+    return text.splitlines()[0] if text else type(error).__name__
+
+
+def supervise(
+    spark: SparkSession,
+    starters: dict[str, Callable[[], StreamingQuery]],
+    max_restarts: int,
+    backoff_s: float,
+    sleep: Callable[[float], None] = time.sleep,
+) -> None:
+    """Keep long-running queries alive: a failed query restarts from its checkpoint after a backoff.
+
+    A Kafka outage longer than the source's retries (about three minutes with Spark's defaults),
+    a lost executor or a Delta commit conflict fails one query; the checkpoint makes a restart
+    exactly-once, so the driver restarts that query after `backoff_s`, doubling per consecutive
+    failure (capped at ten minutes). A failure counts as consecutive when the query completed no
+    micro-batch since its last start; after `max_restarts` of them the error is raised (the CLI
+    prints it as one line and exits 2, and Kubernetes' restart policy takes over). A query
+    stopped without an error ends supervision and stops the others.
+    """
+    queries = {name: start() for name, start in starters.items()}
+    failures = dict.fromkeys(queries, 0)
+    try:
+        while True:
+            with contextlib.suppress(StreamingQueryException):  # which query failed is read below
+                spark.streams.awaitAnyTermination()
+            spark.streams.resetTerminated()
+            for name, query in list(queries.items()):
+                if query.isActive:
+                    continue
+                error = query.exception()
+                if error is None:
+                    return
+                failures[name] = 1 if query.recentProgress else failures[name] + 1
+                if failures[name] > max_restarts:
+                    raise error
+                delay = min(backoff_s * 2 ** (failures[name] - 1), 600.0)
+                logger.warning(
+                    "stream: query %s failed (%s); restart %d/%d from its checkpoint in %.0f s",
+                    name,
+                    _first_line(error),
+                    failures[name],
+                    max_restarts,
+                    delay,
+                )
+                sleep(delay)
+                queries[name] = starters[name]()
+    finally:
+        for query in queries.values():
+            if query.isActive:
+                query.stop()

@@ -5,9 +5,9 @@ lookups block in the Kafka AdminClient for `default.api.timeout.ms` (60 s) per a
 attempts (`fetchOffset.numRetries`), and an executor's fetch polls for up to
 `kafkaConsumer.pollTimeoutMs` (`spark.network.timeout`, 120 s). A restart of a few seconds is
 therefore no failure at all: the running `joblake stream` process must survive it without a
-supervisor restarting it. (An outage of more than about three minutes does fail the query with
-"Timed out waiting for a node assignment"; the process exits and a restart resumes from the
-checkpoint, which the kill test covers.)
+restart of its query. (An outage of more than about three minutes does fail the query with
+"Timed out waiting for a node assignment"; `streaming.job.supervise` then restarts it from the
+checkpoint with backoff, see tests/streaming/test_supervise.py.)
 """
 
 from __future__ import annotations
