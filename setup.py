@@ -25,7 +25,7 @@ INSTALL_REQUIRES = [
     "PyYAML==6.0.3",
     "pandas==2.3.3",
     "pyarrow==21.0.0",
-    "py3langid==0.4.0",
+    "pycld2==0.42",
     "mlflow==3.17.2",
     "great-expectations==1.24.1",
     "apache-airflow==3.3.2",

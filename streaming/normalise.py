@@ -116,8 +116,10 @@ def _first_match(text: Column, patterns: list[tuple[str, str]], default: str | N
 
 # --- Regexes built once from the vocabularies ----------------------------------------------
 
-_SPACE = r"[\s\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+"
-_ZERO_WIDTH = r"[\u200b-\u200d\u2060\ufeff]"
+# One Unicode property each, not a union of ranges: Java tests a property with one lookup per
+# character, a union with one test per member, and these two scan every description in full.
+_SPACE = r"\p{IsWhite_Space}+"  # ASCII whitespace, no-break, ideographic and the other Unicode spaces
+_ZERO_WIDTH = r"\p{Cf}"  # format characters: zero-width space/joiners, BOM, word joiner, soft hyphen
 _SCRIPT_STYLE = r"(?is)<(script|style)\b[^>]*>.*?</\1\s*>"
 _COMMENT = r"(?s)<!--.*?-->"
 _BLOCK_TAG = rf"(?i)</?(?:{'|'.join(BLOCK_TAGS)})\b[^<>]*>"

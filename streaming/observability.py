@@ -273,8 +273,17 @@ def attach_metrics(
     return listener
 
 
-def detach(spark: SparkSession, listener: BatchMetricsListener) -> None:
-    """Unregister the listener and stop its server and file."""
+def detach(spark: SparkSession, listener: BatchMetricsListener, drain_timeout_ms: int = 10_000) -> None:
+    """Unregister the listener and stop its server and file, once the events already posted reached it.
+
+    Spark delivers listener events on its own thread, after the query that raised them moves on:
+    the progress of the last micro-batch of an `availableNow` run usually arrives after
+    `awaitTermination` returned. Waiting for the listener bus to drain keeps that batch.
+    """
+    try:
+        spark.sparkContext._jsc.sc().listenerBus().waitUntilEmpty(drain_timeout_ms)
+    except Exception as exc:  # a timeout or a bus already stopped: the metrics are best effort
+        logger.warning("streaming metrics: listener events not drained (%s)", type(exc).__name__)
     try:
         spark.streams.removeListener(listener)
     finally:

@@ -61,11 +61,11 @@ def _normalised_projections() -> list[list[Column]]:
 
     Built once because the expressions are large: constructing them from Python costs a second
     or more of gateway calls, which every micro-batch would otherwise pay again. Several
-    projections so the normalised title, the cleaned description and the salary and job-family
-    structs are each computed once, then read by several columns.
+    projections so the normalised title, the cleaned description and the location, salary and
+    job-family structs are each computed once, then read by several columns.
     """
     p = F.col("posting")
-    location = N.parse_location(p["location"])
+    location_fields = ("city", "region", "country")  # read from the `_location` struct
     fields = {
         "posting_key": posting_key(p["source"], p["source_job_id"]),
         "source": p["source"],
@@ -77,9 +77,7 @@ def _normalised_projections() -> list[list[Column]]:
         "company": N.company_display(p["company"]),
         "company_key": N.company_key(p["company"]),
         "location_raw": p["location"],
-        "city": location["city"],
-        "region": location["region"],
-        "country": location["country"],
+        **dict.fromkeys(location_fields),
         "workplace_type": N.workplace_type(p["location"], p["workplace_type"], p["description"]),
         "employment_type": N.employment_type(p["employment_type"]),
         "seniority_level": N.with_seniority_level(p["seniority_level"]),
@@ -103,9 +101,13 @@ def _normalised_projections() -> list[list[Column]]:
     salary_fields = [field.split()[0] for field in SALARY_DDL.split(", ")]
     base = [F.col(name) for name in fields]
     return [
-        [*[expr.alias(name) for name, expr in fields.items()], salary.alias("_salary")],
         [
-            *base,
+            *[expr.alias(name) for name, expr in fields.items() if name not in location_fields],
+            N.parse_location(p["location"]).alias("_location"),
+            salary.alias("_salary"),
+        ],
+        [
+            *[F.col("_location")[name].alias(name) if name in location_fields else F.col(name) for name in fields],
             N.title_without_level(F.col("title")).alias("canonical_title"),
             *[F.col("_salary")[name].alias(name) for name in salary_fields],
             job_family_of(F.col("title")).alias("_family"),
@@ -241,8 +243,9 @@ def with_duplicate_groups(changes_df: DataFrame, silver_df: DataFrame, window_da
         .where(F.col("_stored_group").isNull())
         .select("posting_key", "_group")
     )
+    # one row per fresh posting, two short strings: broadcast rather than shuffle the wide batch
     return (
-        changes_df.join(grouped_df, "posting_key", "left")
+        changes_df.join(F.broadcast(grouped_df), "posting_key", "left")
         .withColumn("duplicate_group_id", F.coalesce("_t_group", "_group", "posting_key"))
         .drop("_t_group", "_group")
     )

@@ -15,19 +15,25 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import zlib
 from functools import lru_cache
 from importlib.resources import files
 
+import pandas as pd
 from pyspark.sql import Column, DataFrame
 from pyspark.sql import functions as F
+from pyspark.sql.functions import pandas_udf
+from pyspark.sql.types import StringType
 
 __all__ = [
     "JOB_FAMILY_COLUMNS",
     "SENIORITY_TOKENS",
     "SOC_MAJOR_GROUPS",
+    "best_phrase",
     "job_family_mapping",
     "job_family_of",
+    "title_words",
     "with_job_family",
 ]
 
@@ -71,8 +77,8 @@ JOB_FAMILY_COLUMNS: list[str] = ["job_family", "soc_major", "occupation_code", "
 _VALUE_SCHEMA = ", ".join(f"{name}: string" for name in JOB_FAMILY_COLUMNS)
 
 # Where the main part of a title ends: "Data Scientist, Operations - Seattle" -> "Data Scientist".
-_SEGMENT_END = r"\s+[-–—|/]\s+|[|(\[,;]"
-_NOT_WORD = r"[^a-z0-9]+"
+_SEGMENT_END = re.compile(r"\s+[-–—|/]\s+|[|(\[,;]")
+_NOT_WORD = re.compile(r"[^a-z0-9]+")
 _BUCKETS = 1024
 
 
@@ -95,7 +101,7 @@ def _buckets() -> list[dict[str, dict[str, str | None]]]:
 
 
 def _lookup(phrase: Column) -> Column:
-    """The taxonomy entry of `phrase`, or null.
+    """The taxonomy entry of `phrase`, or null (also for a null phrase).
 
     A Spark map lookup scans its keys, so one map of ~4,000 phrases costs ~4,000 comparisons per
     candidate; hashing into a constant array of small maps (folded once by the optimiser) costs a
@@ -105,56 +111,43 @@ def _lookup(phrase: Column) -> Column:
     return buckets[F.crc32(phrase.cast("binary")) % _BUCKETS][phrase]
 
 
-def _title_words(text: Column) -> Column:
-    """Lower-case words without punctuation or level words: `"Sr. Data Engineer"` -> `[data, engineer]`."""
-    words = F.split(F.lower(F.regexp_replace(text, "&", " and ")), _NOT_WORD)
-    return F.filter(words, lambda word: (word != "") & ~word.isin(*SENIORITY_TOKENS))
+def title_words(title: str) -> list[str]:
+    """Lower-case words of a title without punctuation or seniority words: "Sr. Data Engineer" -> [data, engineer]."""
+    text = title.lower().replace("&", " and ")
+    return [word for word in _NOT_WORD.split(text) if word and word not in SENIORITY_TOKENS]
 
 
-def _ngrams(words: Column, n: int, tier: int, suffix_only: bool) -> Column:
-    """Candidate phrases of `n` words as structs (tier, n, position, phrase); only the last one if `suffix_only`."""
-    count = F.size(words)
-    first = count - n + 1
-    positions = F.array(first) if suffix_only else F.sequence(F.lit(1), first)
+def best_phrase(title: str | None) -> str | None:
+    """The taxonomy phrase a title is matched by, or None.
 
-    def candidate(pos: Column) -> Column:
-        return F.struct(
-            F.lit(-tier).alias("tier"),
-            F.lit(n).alias("n"),
-            pos.alias("pos"),
-            F.array_join(F.slice(words, pos, n), " ").alias("phrase"),
-        )
-
-    # `when` guard: sequence(1, 0) would count down instead of being empty
-    return F.when(count >= n, F.transform(positions, candidate)).otherwise(F.array())
-
-
-def _best_match(title: Column) -> Column:
-    """The taxonomy entry of the best candidate phrase, or null.
-
-    Tier 0 is a phrase ending the main part of the title, tier 1 a phrase anywhere; within a tier
-    the longest phrase wins, then the rightmost (the head noun of an English title comes last).
+    Tier 0 is a phrase ending the main part of the title ("Data Scientist" in "Data Scientist,
+    Operations - Seattle"); tier 1 a phrase anywhere. Within a tier the longest phrase wins, then
+    the rightmost: the head noun of an English title comes last.
     """
-    main_words = _title_words(F.split(title, _SEGMENT_END)[0])
-    all_words = _title_words(title)
-    sizes = range(MAX_PHRASE_WORDS, 0, -1)
-    candidates = F.concat(
-        *[_ngrams(main_words, n, tier=0, suffix_only=True) for n in sizes],
-        *[_ngrams(all_words, n, tier=1, suffix_only=False) for n in sizes],
-    )
-    found = F.filter(
-        F.transform(
-            candidates,
-            lambda c: F.struct(c["tier"], c["n"], c["pos"], _lookup(c["phrase"]).alias("value")),
-        ),
-        lambda c: c["value"].isNotNull(),
-    )
-    return F.array_max(found)["value"]  # structs compare field by field: tier, then n, then pos
+    if not title:
+        return None
+    phrases = job_family_mapping()
+    main, every = title_words(_SEGMENT_END.split(title, maxsplit=1)[0]), title_words(title)
+    for n in range(MAX_PHRASE_WORDS, 0, -1):
+        if len(main) >= n and (phrase := " ".join(main[-n:])) in phrases:
+            return phrase
+    for n in range(MAX_PHRASE_WORDS, 0, -1):
+        for pos in range(len(every) - n, -1, -1):
+            if (phrase := " ".join(every[pos : pos + n])) in phrases:
+                return phrase
+    return None
+
+
+@pandas_udf(StringType())
+def _best_phrase_udf(titles: pd.Series) -> pd.Series:
+    # Python dict lookups over a title's few n-grams: several times cheaper per row than the same
+    # search in Spark's higher-order functions, which run interpreted
+    return titles.map(best_phrase, na_action="ignore").astype("object")
 
 
 def job_family_of(title: Column) -> Column:
     """The taxonomy entry of a title as a struct of `JOB_FAMILY_COLUMNS`, null when no phrase matches."""
-    return F.when(title.isNotNull(), _best_match(title))
+    return _lookup(_best_phrase_udf(title))
 
 
 def with_job_family(df: DataFrame, title_col: str = "title") -> DataFrame:

@@ -1,4 +1,4 @@
-"""streaming.language: py3langid on the opening of a description."""
+"""streaming.language: CLD2 on the opening of a description."""
 
 from __future__ import annotations
 
@@ -16,6 +16,8 @@ from streaming.language import MIN_LETTERS, SAMPLE_CHARS, detect_language, langu
         ("Nous recherchons un ingénieur de données pour concevoir nos pipelines de traitement.", "fr"),
         ("Buscamos un ingeniero de datos para diseñar y mantener nuestras canalizaciones.", "es"),
         ("Rydym yn chwilio am nyrs staff i ymuno â'n tîm yn yr ysbyty.", "cy"),
+        ("Data\x00engineer\x07 wanted to build pipelines for our analytics team", "en"),  # control chars
+        ("Ingeniero de datos \ud800 para nuestro equipo de análisis en Madrid", "es"),  # a lone surrogate
         ("TBC", None),  # too few letters to say
         ("12345 -- 678 !!", None),
         ("", None),
@@ -27,7 +29,7 @@ def test_language_of(text: str | None, expected: str | None) -> None:
 
 
 def test_language_reads_only_the_opening() -> None:
-    german = "Wir suchen eine Dateningenieurin für unser Team in Berlin. " * 10
+    german = "Wir suchen eine Dateningenieurin für unser Team in Berlin. " * 20
     assert len(german) > SAMPLE_CHARS
     assert language_of(german + "This English tail is never read. " * 50) == "de"
 

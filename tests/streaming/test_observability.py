@@ -286,6 +286,30 @@ def test_a_real_kafka_stream_reports_its_lag(spark, kafka_broker, tmp_path, chec
         detach(spark, listener)
 
 
+@pytest.mark.spark
+def test_detach_keeps_the_last_batch_of_a_run(spark, tmp_path, checkpoint_dir):
+    source = tmp_path / "in"
+    source.mkdir()
+    (source / "part-0.json").write_text("\n".join(json.dumps({"n": n}) for n in range(7)) + "\n")
+    metrics_file = tmp_path / "last.jsonl"
+    listener = attach_metrics(spark, str(metrics_file), None)
+    try:
+        (
+            spark.readStream.schema("n long")
+            .json(str(source))
+            .writeStream.queryName("observability_last_batch")
+            .format("noop")
+            .option("checkpointLocation", checkpoint_dir)
+            .trigger(availableNow=True)
+            .start()
+            .awaitTermination(60)
+        )
+    finally:
+        detach(spark, listener)  # right away, as run_stream does: no waiting in the test
+    lines = [json.loads(line) for line in metrics_file.read_text().splitlines()]
+    assert sum(line["input_rows"] for line in lines) == 7
+
+
 def test_a_taken_port_raises_and_leaves_nothing_open(tmp_path):
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
