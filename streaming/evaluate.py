@@ -126,8 +126,10 @@ def posting_coverage(spark: SparkSession) -> dict[str, dict]:
             path = shared_data_path("postings", name)
             bronze_df, rows = _bronze_of(spark, path, mapping, Path(workdir))
             decoded_df = with_decoded_posting(bronze_df).where("reject_reason is null")
-            silver_df = with_normalised_fields(decoded_df).withColumn(
-                "_salary_given", F.col("salary_text").rlike(SALARY_AMOUNT.pattern)
+            silver_df = (  # read twice below: normalised once
+                with_normalised_fields(decoded_df)
+                .withColumn("_salary_given", F.col("salary_text").rlike(SALARY_AMOUNT.pattern))
+                .persist()
             )
             row = silver_df.agg(
                 F.count(F.lit(1)).alias("postings"),
@@ -159,6 +161,7 @@ def posting_coverage(spark: SparkSession) -> dict[str, dict]:
                 "salary_given": row["salary_given"],
                 "top_languages": languages,
             }
+            silver_df.unpersist()
     return report
 
 

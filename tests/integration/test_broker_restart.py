@@ -15,7 +15,6 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
-import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -24,13 +23,12 @@ import pytest
 from pyspark.sql import DataFrame
 from pyspark.sql import functions as F
 
-from ingestion.avro_codec import decode_posting
 from ingestion.generator import generate_records
 from ingestion.publish import publish_records
 from lakehouse.catalog import table_path
 from lakehouse.config import Settings
-from streaming.reconcile import reconcile
-from tests.conftest import REPO, local_broker_on_free_ports
+from tests.conftest import local_broker_on_free_ports
+from tests.integration.stream_runs import assert_exactly_once, stream_process
 
 pytestmark = [pytest.mark.spark, pytest.mark.kafka]
 
@@ -38,23 +36,6 @@ COUNT = 800
 HALF = COUNT // 2  # published before the outage; the rest after the broker is back
 MAX_OFFSETS = 100  # records per micro-batch: the first half takes several batches, so the outage lands mid-run
 OUTAGE_S = 15
-
-
-def stream_process(settings: Settings, log: Path) -> subprocess.Popen:
-    """`joblake stream` on a 2-second processing-time trigger in its own process group, its output in `log`."""
-    env = {**os.environ, "JOBLAKE_PROFILE": "test"}
-    for key in ("lake.root", "lake.raw_root", "kafka.bootstrap_servers", "kafka.topic", "spark.jars_dir"):
-        env["JOBLAKE__" + key.upper().replace(".", "__")] = str(settings[key])
-    env["JOBLAKE__KAFKA__MAX_OFFSETS_PER_TRIGGER"] = str(MAX_OFFSETS)
-    with open(log, "ab") as out:
-        return subprocess.Popen(
-            [sys.executable, "-m", "lakehouse.cli", "stream", "--trigger", "processingTime:2 seconds"],
-            cwd=REPO,
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
 
 
 def has_version(settings: Settings, name: str, version: int) -> bool:
@@ -101,18 +82,6 @@ def stop_stream(proc: subprocess.Popen) -> None:
     proc.wait(timeout=30)
 
 
-def valid_keys(records) -> set[str]:
-    """Posting keys of the records silver should hold: decodable and with a title."""
-    keys = set()
-    for record in records:
-        try:
-            if (decode_posting(record.value)["title"] or "").strip():
-                keys.add(record.key)
-        except ValueError:
-            pass
-    return keys
-
-
 def test_stream_rides_out_a_broker_restart(settings, spark, tmp_path):
     log = tmp_path / "stream.log"
     records = generate_records(COUNT, seed=33)
@@ -125,7 +94,7 @@ def test_stream_rides_out_a_broker_restart(settings, spark, tmp_path):
             }
         )
         publish_records(records[:HALF], run_settings, "before-outage")
-        proc = stream_process(run_settings, log)
+        proc = stream_process(run_settings, "--trigger", "processingTime:2 seconds", max_offsets=MAX_OFFSETS, log=log)
         try:
             # version 0 is the empty table the job creates; version 1 is its first micro-batch
             wait_until(lambda: has_version(run_settings, "bronze.job_postings", 1), 120, proc, log, "a bronze batch")
@@ -145,10 +114,4 @@ def test_stream_rides_out_a_broker_restart(settings, spark, tmp_path):
         finally:
             stop_stream(proc)
 
-    bronze_df = spark.read.format("delta").load(table_path(run_settings, "bronze.job_postings"))
-    assert bronze_df.count() == bronze_df.select("kafka_partition", "kafka_offset").distinct().count() == COUNT
-    silver_df = spark.read.format("delta").load(table_path(run_settings, "silver.job_postings"))
-    assert {r["posting_key"] for r in silver_df.select("posting_key").collect()} == valid_keys(records)
-    rec = reconcile(spark, run_settings)
-    assert silver_df.agg(F.sum("times_seen")).first()[0] + rec.quarantined == COUNT
-    assert rec.balanced, rec
+    assert_exactly_once(spark, run_settings, records)

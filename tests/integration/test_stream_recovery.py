@@ -5,41 +5,20 @@ from __future__ import annotations
 import os
 import random
 import signal
-import subprocess
-import sys
 import time
 
 import pytest
-from pyspark.sql import functions as F
 
-from ingestion.avro_codec import decode_posting
 from ingestion.generator import generate_records
 from ingestion.publish import publish_records
-from lakehouse.catalog import table_path
 from streaming.job import run_stream
-from streaming.reconcile import reconcile
 from tests.conftest import REPO
+from tests.integration.stream_runs import assert_exactly_once, stream_process
 
 pytestmark = [pytest.mark.spark, pytest.mark.kafka]
 
 COUNT = 1500
 KILLS = 3
-
-
-def stream_process(settings) -> subprocess.Popen:
-    """`joblake stream` in its own process group (the JVM is its child), small batches so kills land mid-run."""
-    env = {**os.environ, "JOBLAKE_PROFILE": "test"}
-    for key in ("lake.root", "lake.raw_root", "kafka.bootstrap_servers", "kafka.topic", "spark.jars_dir"):
-        env["JOBLAKE__" + key.upper().replace(".", "__")] = str(settings[key])
-    env["JOBLAKE__KAFKA__MAX_OFFSETS_PER_TRIGGER"] = "100"
-    return subprocess.Popen(
-        [sys.executable, "-m", "lakehouse.cli", "stream"],
-        cwd=REPO,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
 
 
 def test_killed_and_restarted_stream_ends_exactly_once(kafka_broker, spark, tmp_path):
@@ -66,16 +45,4 @@ def test_killed_and_restarted_stream_ends_exactly_once(kafka_broker, spark, tmp_
 
     run_stream(spark, settings.with_overrides({"kafka.max_offsets_per_trigger": 100}))
 
-    bronze_df = spark.read.format("delta").load(table_path(settings, "bronze.job_postings"))
-    assert bronze_df.count() == bronze_df.select("kafka_partition", "kafka_offset").distinct().count() == COUNT
-    valid_keys = set()
-    for record in records:
-        try:
-            if (decode_posting(record.value)["title"] or "").strip():
-                valid_keys.add(record.key)
-        except ValueError:
-            pass
-    silver_df = spark.read.format("delta").load(table_path(settings, "silver.job_postings"))
-    assert {r["posting_key"] for r in silver_df.select("posting_key").collect()} == valid_keys
-    assert silver_df.agg(F.sum("times_seen")).first()[0] + reconcile(spark, settings).quarantined == COUNT
-    assert reconcile(spark, settings).balanced
+    assert_exactly_once(spark, settings, records)
