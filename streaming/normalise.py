@@ -54,9 +54,11 @@ ColumnOrName = Column | str
 __all__ = [
     "canonical_title",
     "clean_text",
+    "clean_title_seniority",
     "company_display",
     "company_key",
     "employment_type",
+    "normalise_clean_title",
     "normalise_title",
     "parse_location",
     "title_seniority",
@@ -215,15 +217,31 @@ def _decode_entities(col: Column) -> Column:
     return F.array_join(decoded, "")
 
 
+def _when_contains(text: Column, marker: str, change: Callable[[Column], Column]) -> Column:
+    """`change(text)` where `text` holds `marker`, else `text` as it is: a byte search skips the regex passes."""
+    return _let(text, lambda t: F.when(t.contains(marker), change(t)).otherwise(t))
+
+
+def _strip_markup(col: Column) -> Column:
+    return _strip_tags(F.regexp_replace(F.regexp_replace(col, _SCRIPT_STYLE, " "), _COMMENT, " "))
+
+
+def _without_zero_width(col: Column) -> Column:
+    # format characters are all outside ASCII, and a text is ASCII when it has a byte per character
+    return _let(
+        col, lambda t: F.when(F.length(t) == F.octet_length(t), t).otherwise(F.regexp_replace(t, _ZERO_WIDTH, ""))
+    )
+
+
 def clean_text(col: ColumnOrName) -> Column:
-    """Text without HTML tags/entities, single-spaced, trimmed, "" as null: `"<p>R&amp;D</p>"` -> `"R&D"`."""
-    text = F.regexp_replace(_col(col), _SCRIPT_STYLE, " ")
-    text = _strip_tags(F.regexp_replace(text, _COMMENT, " "))
-    # most values hold no entity at all; the decoding chain only runs for those that do
-    text = _let(text, lambda t: F.when(t.contains("&"), _decode_entities(t)).otherwise(t))
+    """Text without HTML tags/entities, single-spaced, trimmed, "" as null: `"<p>R&amp;D</p>"` -> `"R&D"`.
+
+    Most values hold no tag, entity or non-ASCII character: each pass runs only where it can apply.
+    """
+    text = _when_contains(_col(col), "<", _strip_markup)
     # feeds that entity-encode their HTML ("&lt;p&gt;...") only show tags after decoding
-    text = F.regexp_replace(_strip_tags(text), _ZERO_WIDTH, "")
-    return _null_if_empty(_collapse(text))
+    text = _when_contains(_when_contains(text, "&", _decode_entities), "<", _strip_tags)
+    return _null_if_empty(_collapse(_without_zero_width(text)))
 
 
 # --- Titles --------------------------------------------------------------------------------
@@ -246,8 +264,13 @@ def _lower_minor_words(col: Column) -> Column:
 
 def normalise_title(col: ColumnOrName) -> Column:
     """Display title, de-noised, expanded and cased: `"Sr. Data Eng (m/f/d)"` -> `"Senior Data Engineer"`."""
+    return normalise_clean_title(clean_text(col))
+
+
+def normalise_clean_title(text: ColumnOrName) -> Column:
+    """`normalise_title` of a title `clean_text` has cleaned (silver cleans each title once for three columns)."""
     # an all-caps title carries no casing information: lower it so acronyms come from the vocabulary
-    text = _let(clean_text(col), lambda t: F.when(t == F.upper(t), F.lower(t)).otherwise(t))
+    text = _let(_col(text), lambda t: F.when(t == F.upper(t), F.lower(t)).otherwise(t))
     text = F.regexp_replace(text, _TITLE_BRACKET_NOISE, " ")
     text = F.regexp_replace(text, _TITLE_LEADING_NOISE, "")
     text = F.regexp_replace(text, _TITLE_TRAILING_NOISE, "")
@@ -297,7 +320,12 @@ def canonical_title(col: ColumnOrName) -> Column:
 
 def title_seniority(col: ColumnOrName) -> Column:
     """Seniority level from a raw title (`vocab.TITLE_SENIORITY_WORDS`): `"Sr. Data Eng"` -> `"senior"`."""
-    return _first_match(clean_text(col), _TITLE_SENIORITY_PATTERNS, default="mid")
+    return clean_title_seniority(clean_text(col))
+
+
+def clean_title_seniority(text: ColumnOrName) -> Column:
+    """`title_seniority` of a title `clean_text` has cleaned."""
+    return _first_match(_col(text), _TITLE_SENIORITY_PATTERNS, default="mid")
 
 
 def with_seniority_level(col: ColumnOrName) -> Column:

@@ -21,7 +21,7 @@ from lakehouse.catalog import table_path
 from lakehouse.config import Settings
 from streaming import normalise as N
 from streaming.decode import with_decoded_posting
-from streaming.delta_writes import append_once, idempotent_dml, query_app_id
+from streaming.delta_writes import MERGE_MATERIALIZE_SOURCE, append_once, idempotent_dml, query_app_id, session_conf
 from streaming.language import detect_language
 from streaming.salary import SALARY_DDL, parse_salary
 from streaming.title_taxonomy import JOB_FAMILY_COLUMNS, job_family_of
@@ -61,19 +61,23 @@ def _normalised_projections() -> list[list[Column]]:
 
     Built once because the expressions are large: constructing them from Python costs a second
     or more of gateway calls, which every micro-batch would otherwise pay again. Several
-    projections so the normalised title, the cleaned description and the location, salary and
-    job-family structs are each computed once, then read by several columns.
+    projections so the cleaned and the normalised title, the cleaned description and the
+    location, salary and job-family structs are each computed once, then read by several columns.
     """
     p = F.col("posting")
     location_fields = ("city", "region", "country")  # read from the `_location` struct
+    second = {  # read from columns of the first projection
+        "title": N.normalise_clean_title("title_raw"),
+        "title_seniority": N.clean_title_seniority("title_raw"),
+        **{name: F.col("_location")[name] for name in location_fields},
+    }
     fields = {
         "posting_key": posting_key(p["source"], p["source_job_id"]),
         "source": p["source"],
         "source_job_id": p["source_job_id"],
         "job_id": p["job_id"],
         "title_raw": N.clean_text(p["title"]),
-        "title": N.normalise_title(p["title"]),
-        "title_seniority": N.title_seniority(p["title"]),
+        **dict.fromkeys(("title", "title_seniority")),  # from title_raw: each title is cleaned once
         "company": N.company_display(p["company"]),
         "company_key": N.company_key(p["company"]),
         "location_raw": p["location"],
@@ -102,16 +106,20 @@ def _normalised_projections() -> list[list[Column]]:
     base = [F.col(name) for name in fields]
     return [
         [
-            *[expr.alias(name) for name, expr in fields.items() if name not in location_fields],
+            *[expr.alias(name) for name, expr in fields.items() if name not in second],
             N.parse_location(p["location"]).alias("_location"),
             salary.alias("_salary"),
         ],
         [
-            *[F.col("_location")[name].alias(name) if name in location_fields else F.col(name) for name in fields],
-            N.title_without_level(F.col("title")).alias("canonical_title"),
+            *[second[name].alias(name) if name in second else F.col(name) for name in fields],
             *[F.col("_salary")[name].alias(name) for name in salary_fields],
+        ],
+        [  # the two Arrow UDFs side by side: Spark feeds them through one Python worker
+            *base,
+            N.title_without_level(F.col("title")).alias("canonical_title"),
+            *[F.col(name) for name in salary_fields],
             job_family_of(F.col("title")).alias("_family"),
-            detect_language(F.coalesce("description", "title")).alias("description_language"),
+            detect_language(F.coalesce("description", "title_raw")).alias("description_language"),
         ],
         [
             *base,
@@ -267,34 +275,37 @@ def merge_postings(spark: SparkSession, path: str, updates_df: DataFrame, merged
         "duplicate_group_id": "coalesce(t.duplicate_group_id, s.duplicate_group_id)",
     }
     keep = {"posting_key", "reposted", *seen}
-    (
-        DeltaTable.forPath(spark, path)
-        .alias("t")
-        .merge(source_df.alias("s"), "t.posting_key = s.posting_key")
-        .whenMatchedUpdate(
-            condition="s.change = 'updated'",
-            set={
-                **{c: f"s.{c}" for c in content if c not in keep},
-                "reposted": "s.reposted OR coalesce(t.reposted, false) OR coalesce(s.posted_at > t.posted_at, false)",
-                "updated_at": "s.merged_at",
-                **seen,
-            },
+    reposted = "s.reposted OR coalesce(t.reposted, false) OR coalesce(s.posted_at > t.posted_at, false)"
+    # the caller persisted and counted the source: Delta need not copy it again before reading it twice
+    with session_conf(spark, {MERGE_MATERIALIZE_SOURCE: "none"}):
+        (
+            DeltaTable.forPath(spark, path)
+            .alias("t")
+            .merge(source_df.alias("s"), "t.posting_key = s.posting_key")
+            .whenMatchedUpdate(
+                condition="s.change = 'updated'",
+                set={
+                    **{c: f"s.{c}" for c in content if c not in keep},
+                    "reposted": reposted,
+                    "updated_at": "s.merged_at",
+                    **seen,
+                },
+            )
+            .whenMatchedUpdate(set=seen)
+            .whenNotMatchedInsert(
+                values={
+                    **{c: f"s.{c}" for c in content},
+                    "first_seen_at": "s.merged_at",
+                    "last_seen_at": "s.merged_at",
+                    "updated_at": "s.merged_at",
+                    "times_seen": "s.records_in_batch",
+                    "is_active": "true",
+                    "closed_at": "cast(null as timestamp)",
+                    "close_events": "0",
+                }
+            )
+            .execute()
         )
-        .whenMatchedUpdate(set=seen)
-        .whenNotMatchedInsert(
-            values={
-                **{c: f"s.{c}" for c in content},
-                "first_seen_at": "s.merged_at",
-                "last_seen_at": "s.merged_at",
-                "updated_at": "s.merged_at",
-                "times_seen": "s.records_in_batch",
-                "is_active": "true",
-                "closed_at": "cast(null as timestamp)",
-                "close_events": "0",
-            }
-        )
-        .execute()
-    )
 
 
 def _content_columns(updates_df: DataFrame) -> list[str]:

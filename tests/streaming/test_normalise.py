@@ -42,6 +42,8 @@ def check(spark: SparkSession, helper: Helper, value: str | None, expected: str 
         ("<script>var x = 1;</script><style>p {}</style>Text", "Text"),  # script/style bodies dropped
         ("Before<!-- tracking -->After", "Before After"),  # HTML comments dropped
         ("Data\u00a0Engineer\u200b\n\t ", "Data Engineer"),  # unicode spaces, zero-width chars, trim
+        ("Caf\u00e9 Ing\u00e9\u00adnieur", "Caf\u00e9 Ing\u00e9nieur"),  # accents kept, soft hyphen dropped
+        ("<<b>p>Text", "Text"),  # a tag that stripping another one assembles goes too
         ("  already clean  ", "already clean"),  # plain text is only trimmed
         ("<p> </p>&nbsp;", None),  # nothing but markup: null
         ("", None),  # empty: null
