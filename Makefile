@@ -44,7 +44,7 @@ test: venv jars
 	JOBLAKE_PROFILE=test $(BIN)/python -m pytest
 
 eval: venv jars
-	JOBLAKE_PROFILE=test $(BIN)/python -m streaming.evaluate --out eval_results/normalisation.json
+	JOBLAKE_PROFILE=test $(BIN)/joblake eval --out-dir eval_results
 
 bench: venv jars
 	JOBLAKE_PROFILE=test $(BIN)/python -m tests.bench.bench_ingestion --out bench_results/ingestion.json

@@ -49,6 +49,7 @@ setup(
         "ingestion.schemas": ["*.avsc"],
         "ingestion.mappings": ["*.yml"],
         "streaming.data": ["*.csv"],
+        "spark_jobs.data": ["*.csv"],
     },
     install_requires=INSTALL_REQUIRES,
     extras_require={"dev": DEV_REQUIRES},

@@ -18,3 +18,15 @@ def shared_data_dir() -> Path:
 def shared_data_path(*parts: str) -> Path:
     """A path inside the shared data folder: `shared_data_path("postings", "nhs_jobs_2020.jsonl")`."""
     return shared_data_dir().joinpath(*parts)
+
+
+class MissingDataError(RuntimeError):
+    """The shared real-data folder (or a file an evaluation needs in it) is not there."""
+
+
+def require_shared_data(*parts: str) -> Path:
+    """`shared_data_path(*parts)`, or a MissingDataError naming where it was looked for."""
+    path = shared_data_path(*parts)
+    if not path.exists():
+        raise MissingDataError(f"real data not found at {path} (set {SHARED_DATA_ENV})")
+    return path

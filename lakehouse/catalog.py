@@ -34,6 +34,8 @@ TABLES = {
         Table("gold", "dim_location", "city / region / country / remote"),
         Table("gold", "dim_date", "calendar dates postings were posted on"),
         Table("gold", "fact_job_postings", "one row per posting with keys to the dimensions"),
+        Table("gold", "dim_skill", "the shipped skills taxonomy: category, hot and in-demand flags"),
+        Table("gold", "bridge_job_skills", "one row per posting and skill found in it, with its first mention"),
     )
 }
 

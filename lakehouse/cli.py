@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 import time
 import uuid
@@ -109,6 +110,23 @@ def cmd_nightly(args: argparse.Namespace, settings: Settings) -> int:
 
     for table, rows in run_nightly(_spark(settings), settings).items():
         print(f"{table:<28}{rows:>10,}")
+    return 0
+
+
+def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
+    """Every real-data evaluation, one JSON report each in --out-dir; exit 2 without the shared data."""
+    from spark_jobs import skill_eval
+    from streaming import evaluate as normalisation_eval
+
+    spark = _spark(settings)
+    out_dir = Path(args.out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    for name, module in (("normalisation", normalisation_eval), ("skills", skill_eval)):
+        report = module.evaluate(spark)
+        (out_dir / f"{name}.json").write_text(json.dumps(report, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+        for line in module.summary(report):
+            print(f"{name}: {line}", flush=True)
+        print(f"{name}: written to {out_dir / f'{name}.json'}", flush=True)
     return 0
 
 
@@ -260,6 +278,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     add("nightly", cmd_nightly, "rebuild the gold star schema from silver")
 
+    ev = add("eval", cmd_eval, "score normalisation and skill extraction on the real data in ../shared/data")
+    ev.add_argument("--out-dir", default="eval_results", help="where the JSON reports go (default eval_results)")
+
     sql = add("sql", cmd_sql, "run one SQL query over bronze/silver/gold tables (or @file.sql)")
     sql.add_argument("query", help='e.g. "select count(*) from silver.job_postings" or @query.sql')
     sql.add_argument("--limit", type=int, default=20, help="rows to show (default 20)")
@@ -277,6 +298,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the console script: one readable line for every expected failure."""
+    from ingestion.data_paths import MissingDataError
     from ingestion.kafka_sink import KafkaUnavailableError
     from lakehouse.broker import BrokerError
     from lakehouse.objectstore import ObjectStoreError
@@ -285,7 +307,14 @@ def main(argv: list[str] | None = None) -> int:
     try:
         settings = load_settings(args.profile)
         return args.func(args, settings)
-    except (ConfigError, BrokerError, ObjectStoreError, KafkaUnavailableError, FileNotFoundError) as exc:
+    except (
+        ConfigError,
+        BrokerError,
+        ObjectStoreError,
+        KafkaUnavailableError,
+        MissingDataError,
+        FileNotFoundError,
+    ) as exc:
         print(f"joblake {args.command}: {exc}", file=sys.stderr)
         return 2
     except Exception as exc:  # Spark errors: one line, not a JVM stack trace

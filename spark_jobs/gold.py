@@ -1,4 +1,4 @@
-"""silver.job_postings -> a first Kimball star: fact_job_postings with company, location, date."""
+"""silver.job_postings -> the Kimball star: fact_job_postings with company, location, date and skills."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from pyspark.sql import functions as F
 
 from lakehouse.catalog import table_path
 from lakehouse.config import Settings
+from spark_jobs.skills import Skill, shipped_skills, skill_mentions
 
 UNKNOWN_KEY = -1  # surrogate key of the "unknown" member each dimension carries
 
@@ -118,6 +119,47 @@ def build_fact_job_postings(silver_df: DataFrame) -> DataFrame:
     )
 
 
+def skill_sk(skill_id: F.Column) -> F.Column:
+    """Stable surrogate key of a skill."""
+    return F.coalesce(F.xxhash64(skill_id), F.lit(UNKNOWN_KEY).cast("long"))
+
+
+def build_dim_skill(spark: SparkSession, skills: tuple[Skill, ...]) -> DataFrame:
+    """One row per skill of the taxonomy joblake ships (no unknown member: a bridge row always has a skill)."""
+    rows = [
+        (s.skill_id, s.name, s.category, s.is_hot, s.in_demand, s.ambiguous, s.source, s.esco_id, len(s.aliases))
+        for s in skills
+    ]
+    ddl = (
+        "skill_id string, skill_name string, category string, is_hot boolean, in_demand boolean, "
+        "ambiguous boolean, source string, esco_id string, aliases int"
+    )
+    dim_df = spark.createDataFrame(rows, ddl)
+    return dim_df.select(skill_sk(F.col("skill_id")).alias("skill_sk"), *dim_df.columns)
+
+
+def posting_text(silver_df: DataFrame) -> DataFrame:
+    """posting_key and the text skills are read from: the title as its own first sentence, then the description."""
+    return silver_df.select("posting_key", F.concat_ws(".\n", F.col("title_raw"), F.col("description")).alias("text"))
+
+
+def build_bridge_job_skills(silver_df: DataFrame, skills: tuple[Skill, ...]) -> DataFrame:
+    """One row per (posting, skill): where the skill is first mentioned and how many times."""
+    mentions_df = skill_mentions(posting_text(silver_df), "posting_key", "text", skills)
+    first = F.min(F.struct("begin", "end", "sentence_index", "surface"))
+    return (
+        mentions_df.groupBy("posting_key", "skill_id")
+        .agg(first.alias("m"), F.count(F.lit(1)).alias("mentions"))
+        .select(
+            "posting_key",
+            skill_sk(F.col("skill_id")).alias("skill_sk"),
+            "skill_id",
+            *[F.col(f"m.{field}").alias(field) for field in ("surface", "sentence_index", "begin", "end")],
+            "mentions",
+        )
+    )
+
+
 GOLD_BUILDERS = {
     "gold.dim_company": build_dim_company,
     "gold.dim_location": build_dim_location,
@@ -129,10 +171,15 @@ GOLD_BUILDERS = {
 def run_gold(spark: SparkSession, settings: Settings) -> dict[str, int]:
     """Rebuild every gold table from silver (overwrite: a rerun gives the same tables)."""
     silver_df = spark.read.format("delta").load(table_path(settings, "silver.job_postings")).cache()
+    skills = shipped_skills()
+    built = {
+        **{name: build(silver_df) for name, build in GOLD_BUILDERS.items()},
+        "gold.dim_skill": build_dim_skill(spark, skills),
+        "gold.bridge_job_skills": build_bridge_job_skills(silver_df, skills),
+    }
     counts = {}
     try:
-        for name, build in GOLD_BUILDERS.items():
-            gold_df = build(silver_df)
+        for name, gold_df in built.items():
             gold_df.write.format("delta").mode("overwrite").option("overwriteSchema", "true").save(
                 table_path(settings, name)
             )

@@ -1,4 +1,4 @@
-"""Real-data evaluation of the silver normalisation: `python -m streaming.evaluate` (run by `make eval`).
+"""Real-data evaluation of the silver normalisation (`joblake eval`, run by `make eval`).
 
 Two reports, written to one JSON file:
 
@@ -17,11 +17,8 @@ Fails with one readable line when the shared data folder is missing.
 
 from __future__ import annotations
 
-import argparse
 import csv
-import json
 import re
-import sys
 import tempfile
 import time
 from datetime import UTC, datetime
@@ -32,7 +29,7 @@ import pyarrow.parquet as pq
 from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 
-from ingestion.data_paths import shared_data_dir, shared_data_path
+from ingestion.data_paths import require_shared_data, shared_data_path
 from ingestion.file_source import read_file_records
 from ingestion.records import REJECT_HEADER
 from streaming.bronze import to_bronze
@@ -80,10 +77,6 @@ ISCO_TO_SOC_MAJOR: dict[str, str] = {
     "911": "37",  # domestic, hotel and office cleaners
     "94": "35",  # food preparation assistants
 }  # fmt: skip
-
-
-class MissingDataError(RuntimeError):
-    """The shared real-data folder is not there."""
 
 
 def soc_major_of_isco(isco: str) -> str | None:
@@ -187,8 +180,7 @@ def title_accuracy(spark: SparkSession) -> dict:
 
 def evaluate(spark: SparkSession) -> dict:
     """Both reports, with how long each took."""
-    if not shared_data_dir().is_dir():
-        raise MissingDataError(f"real data not found at {shared_data_dir()} (set JOBLAKE_SHARED_DATA)")
+    require_shared_data()
     started = time.perf_counter()
     coverage = posting_coverage(spark)
     middle = time.perf_counter()
@@ -200,30 +192,15 @@ def evaluate(spark: SparkSession) -> dict:
     }
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out", default="eval_results/normalisation.json")
-    args = parser.parse_args()
-    from lakehouse.session import get_spark
-
-    try:
-        report = evaluate(get_spark())
-    except MissingDataError as exc:
-        print(f"joblake eval: {exc}", file=sys.stderr)
-        return 2
-    Path(args.out).parent.mkdir(parents=True, exist_ok=True)
-    Path(args.out).write_text(json.dumps(report, indent=2) + "\n")
+def summary(report: dict) -> list[str]:
+    """The lines `joblake eval` prints."""
+    lines = []
     for name, figures in report["posting_coverage"].items():
         shares = ", ".join(f"{k} {v:.3f}" for k, v in figures["share_with"].items() if v is not None)
-        print(f"{name}: {figures['postings']:,} postings; {shares}")
+        lines.append(f"{name}: {figures['postings']:,} postings; {shares}")
     acc = report["title_accuracy"]
-    print(
+    lines.append(
         f"ESCO-tagged titles: {acc['titles']:,}, coverage {acc['coverage']:.3f}; "
         f"family accuracy {acc['family_accuracy']:.3f} on {acc['judged']:,} judged"
     )
-    print(f"written to {args.out}")
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())
+    return lines

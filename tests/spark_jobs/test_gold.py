@@ -94,3 +94,25 @@ def test_fact_rows_point_at_dimension_members(spark):
     )
     assert orphans == 0
     assert fact.where("posting_key = 'a'").first()["duplicate_records"] == 2
+
+
+def test_bridge_job_skills_has_one_row_per_posting_and_skill(spark):
+    from spark_jobs.gold import build_bridge_job_skills, build_dim_skill
+    from spark_jobs.skills import shipped_skills
+
+    silver_df = spark.createDataFrame(
+        [
+            ("a", "Data Engineer", "We use Python and SQL. Python daily, with Apache Kafka."),
+            ("b", "Nurse", "Night shifts on a busy ward."),
+            ("c", None, None),
+        ],
+        "posting_key string, title_raw string, description string",
+    )
+    bridge_df = build_bridge_job_skills(silver_df, shipped_skills())
+    rows = {(r["posting_key"], r["skill_id"]): r for r in bridge_df.collect()}
+    assert set(rows) == {("a", "python"), ("a", "sql"), ("a", "apache_kafka")}
+    python = rows[("a", "python")]
+    assert (python["surface"], python["sentence_index"], python["mentions"]) == ("Python", 1, 2)
+    dim_df = build_dim_skill(spark, shipped_skills())
+    assert dim_df.count() == dim_df.select("skill_sk").distinct().count() == len(shipped_skills())
+    assert bridge_df.join(dim_df, "skill_sk", "left_anti").count() == 0  # every bridge row has its skill
