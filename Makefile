@@ -49,6 +49,7 @@ eval: venv jars
 bench: venv jars
 	JOBLAKE_PROFILE=test $(BIN)/python -m tests.bench.bench_ingestion --out bench_results/ingestion.json
 	JOBLAKE_PROFILE=test $(BIN)/python -m tests.bench.bench_streaming --out bench_results/streaming.json
+	JOBLAKE_PROFILE=test $(BIN)/python -m tests.bench.bench_skills --out bench_results/skills.json
 
 lint: venv
 	$(BIN)/ruff check .

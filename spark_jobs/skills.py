@@ -29,7 +29,7 @@ from importlib import resources
 from pathlib import Path
 
 from pyspark.ml import PipelineModel
-from pyspark.sql import DataFrame, SparkSession
+from pyspark.sql import DataFrame, SparkSession, Window
 from pyspark.sql import functions as F
 from sparknlp.annotator import SentenceDetector, TextMatcher, Tokenizer
 from sparknlp.base import DocumentAssembler, Pipeline
@@ -215,35 +215,42 @@ def skill_mentions(
     annotated_df = fitted_pipeline(spark, skills).transform(
         texts_df.select(F.col(id_col), F.coalesce(F.col(text_col), F.lit("")).alias("text"))
     )
-    sentences_df = annotated_df.select(id_col, F.posexplode("sentence").alias("sentence_index", "s")).select(
-        id_col, "sentence_index", F.col("s.result").alias("sentence_text")
-    )
-    chunks_df = annotated_df.select(id_col, F.col("text").alias("_text"), F.explode("skill").alias("c")).select(
-        id_col,
-        "_text",
-        F.col("c.result").alias("surface"),
-        F.col("c.metadata")["sentence"].cast("int").alias("sentence_index"),
-        F.col("c.begin").alias("begin"),
-        (F.col("c.end") + 1).alias("end"),
+    # explode_outer: a plain explode lets Spark infer a size(skill) > 0 filter and push it below the
+    # pipeline's projections, which then runs every annotator twice
+    chunks_df = (
+        annotated_df.select(
+            id_col, "text", F.col("sentence.result").alias("_sentences"), F.explode_outer("skill").alias("c")
+        )
+        .where(F.col("c").isNotNull())
+        .select(
+            id_col,
+            F.col("c.result").alias("surface"),
+            F.col("c.metadata")["sentence"].cast("int").alias("sentence_index"),
+            F.col("c.begin").alias("begin"),
+            (F.col("c.end") + 1).alias("end"),
+            F.col("text").substr(F.col("c.end") + 2, F.lit(40)).alias("_after"),
+            F.element_at("_sentences", F.col("c.metadata")["sentence"].cast("int") + 1).alias("_sentence"),
+        )
     )
     key = F.lower(F.regexp_replace(F.trim(F.regexp_replace("surface", "-", " ")), r"\s+", " "))
     mentions_df = chunks_df.join(F.broadcast(alias_table(spark, skills)), key == F.col("alias_key"), "inner").drop(
         "alias_key"
     )
-    return apply_context_rules(mentions_df, sentences_df, id_col)
+    return apply_context_rules(mentions_df, id_col)
 
 
-def apply_context_rules(mentions_df: DataFrame, sentences_df: DataFrame, id_col: str) -> DataFrame:
-    """Drop mentions naming a role; keep unambiguous ones, and ambiguous ones capitalised in a technical sentence."""
-    names_role = F.col("_text").substr(F.col("end") + 1, F.lit(40)).rlike(_ROLE_AFTER)
-    mentions_df = mentions_df.where(~names_role).drop("_text")
-    per_sentence = [id_col, "sentence_index"]
-    support_df = mentions_df.groupBy(*per_sentence).agg(F.count(F.when(~F.col("ambiguous"), 1)).alias("_unambiguous"))
-    context_df = sentences_df.join(support_df, per_sentence, "left").select(
-        *per_sentence,
-        (F.coalesce("_unambiguous", F.lit(0)) > 0).alias("_has_skill"),
-        F.col("sentence_text").rlike(_CUE_PATTERN).alias("_has_cue"),
-    )
+def apply_context_rules(mentions_df: DataFrame, id_col: str) -> DataFrame:
+    """Drop mentions naming a role; keep unambiguous ones, and ambiguous ones capitalised in a technical sentence.
+
+    `mentions_df` carries each mention's sentence (`_sentence`) and the text after it (`_after`).
+    """
+    same_sentence = Window.partitionBy(id_col, "sentence_index")
+    has_skill = F.max((~F.col("ambiguous")).cast("int")).over(same_sentence) == 1
     capitalised = F.col("surface") != F.lower("surface")
-    keep = ~F.col("ambiguous") | (capitalised & (F.col("_has_skill") | F.col("_has_cue")))
-    return mentions_df.join(context_df, per_sentence, "left").where(keep).select(id_col, *MENTION_COLUMNS)
+    keep = ~F.col("ambiguous") | (capitalised & (has_skill | F.col("_sentence").rlike(_CUE_PATTERN)))
+    return (
+        mentions_df.where(~F.col("_after").rlike(_ROLE_AFTER))
+        .withColumn("_keep", keep)
+        .where("_keep")
+        .select(id_col, *MENTION_COLUMNS)
+    )
