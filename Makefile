@@ -33,6 +33,7 @@ $(JARS)/.resolved: jvm/pom.xml
 	mvn --batch-mode --quiet -f jvm/pom.xml -P spark package
 	mvn --batch-mode --quiet -f jvm/pom.xml -P kafka package
 	mvn --batch-mode --quiet -f jvm/pom.xml -P s3proxy package
+	mvn --batch-mode --quiet -f jvm/pom.xml -P models package
 	touch $@
 
 jars: $(JARS)/.resolved
@@ -50,6 +51,7 @@ bench: venv jars
 	JOBLAKE_PROFILE=test $(BIN)/python -m tests.bench.bench_ingestion --out bench_results/ingestion.json
 	JOBLAKE_PROFILE=test $(BIN)/python -m tests.bench.bench_streaming --out bench_results/streaming.json
 	JOBLAKE_PROFILE=test $(BIN)/python -m tests.bench.bench_skills --out bench_results/skills.json
+	JOBLAKE_PROFILE=test $(BIN)/python -m tests.bench.bench_embeddings --out bench_results/embeddings.json
 
 lint: venv
 	$(BIN)/ruff check .

@@ -26,6 +26,9 @@ INSTALL_REQUIRES = [
     "pandas==2.3.3",
     "pyarrow==21.0.0",
     "pycld2==0.42",
+    # sentence embeddings (spark_jobs/embeddings.py): the int8 MiniLM ONNX model and its tokenizer
+    "onnxruntime==1.32.0",
+    "tokenizers==0.23.3",
     "mlflow==3.17.2",
     "great-expectations==1.24.1",
     "apache-airflow==3.3.2",

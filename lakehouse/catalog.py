@@ -36,6 +36,7 @@ TABLES = {
         Table("gold", "fact_job_postings", "one row per posting with keys to the dimensions"),
         Table("gold", "dim_skill", "the shipped skills taxonomy: category, hot and in-demand flags"),
         Table("gold", "bridge_job_skills", "one row per posting and skill found in it, with its first mention"),
+        Table("gold", "job_embeddings", "one sentence embedding per posting (title + requirements), with its model"),
     )
 }
 

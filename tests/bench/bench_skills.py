@@ -10,7 +10,6 @@ The pipeline is fitted and warmed up on other postings first.
 
 from __future__ import annotations
 
-import argparse
 import re
 import time
 
@@ -18,7 +17,7 @@ from ingestion.generator import generate_postings
 from lakehouse.config import resolve
 from lakehouse.session import get_spark
 from spark_jobs.skills import alias_key, shipped_skills, skill_mentions
-from tests.bench.common import REPO, write_results
+from tests.bench.common import REPO, run_sizes
 
 WARM_UP = 500
 _TAG = re.compile(r"<[^>]+>")
@@ -70,18 +69,15 @@ def bench_size(spark, count: int) -> dict:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", default="10000,100000", help="comma-separated posting counts")
-    parser.add_argument("--out", default="bench_results/skills.json")
-    args = parser.parse_args()
     settings = resolve("test", {}).with_overrides(
         {"spark.jars_dir": str(REPO / ".jars" / "spark"), "spark.shuffle_partitions": 2}
     )
     spark = get_spark(settings)
     warm_df = spark.createDataFrame(posting_texts(WARM_UP, seed=1), "posting_key string, text string")
     skill_mentions(warm_df, "posting_key", "text").count()  # fit the pipeline, first plans
-    sizes = [int(s) for s in args.sizes.split(",")]
-    write_results(args.out, {f"skills_{n // 1000}k": bench_size(spark, n) for n in sizes})
+    run_sizes(
+        __doc__.splitlines()[0], "10000,100000", "bench_results/skills.json", "skills", lambda n: bench_size(spark, n)
+    )
 
 
 if __name__ == "__main__":

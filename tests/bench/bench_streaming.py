@@ -11,7 +11,6 @@ The seconds each query spent in micro-batches come from the job's own metrics fi
 
 from __future__ import annotations
 
-import argparse
 import json
 import time
 from pathlib import Path
@@ -24,7 +23,7 @@ from lakehouse.catalog import table_path
 from lakehouse.session import get_spark
 from streaming import bronze, silver
 from streaming.job import run_stream
-from tests.bench.common import running_broker, write_results
+from tests.bench.common import run_sizes, running_broker
 
 WARM_UP = 2000  # postings streamed before the clock runs
 
@@ -101,12 +100,7 @@ def bench_size(count: int) -> dict:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", default="10000,100000", help="comma-separated posting counts")
-    parser.add_argument("--out", default="bench_results/streaming.json")
-    args = parser.parse_args()
-    sizes = [int(s) for s in args.sizes.split(",")]
-    write_results(args.out, {f"stream_{n // 1000}k": bench_size(n) for n in sizes})
+    run_sizes(__doc__.splitlines()[0], "10000,100000", "bench_results/streaming.json", "stream", bench_size)
 
 
 if __name__ == "__main__":

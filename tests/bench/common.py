@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import platform
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -49,3 +50,13 @@ def write_results(path: str, results: dict) -> None:
             f"ratio {r['ratio']})  {r['what']}"
         )
     print(f"written to {out}")
+
+
+def run_sizes(description: str, sizes: str, out: str, prefix: str, bench_size: Callable[[int], dict]) -> None:
+    """The command line every benchmark shares: `--sizes` (posting counts) and `--out`, one figure per size."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--sizes", default=sizes, help=f"comma-separated posting counts (default {sizes})")
+    parser.add_argument("--out", default=out)
+    args = parser.parse_args()
+    counts = [int(s) for s in args.sizes.split(",")]
+    write_results(args.out, {f"{prefix}_{n // 1000}k": bench_size(n) for n in counts})
