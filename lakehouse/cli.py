@@ -123,7 +123,7 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
     out_dir.mkdir(parents=True, exist_ok=True)
     for name, module in (("normalisation", normalisation_eval), ("skills", skill_eval)):
         report = module.evaluate(spark)
-        (out_dir / f"{name}.json").write_text(json.dumps(report, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+        (out_dir / f"{name}.json").write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
         for line in module.summary(report):
             print(f"{name}: {line}", flush=True)
         print(f"{name}: written to {out_dir / f'{name}.json'}", flush=True)
