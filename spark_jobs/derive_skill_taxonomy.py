@@ -74,6 +74,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ingestion.data_paths import shared_data_dir
+from spark_jobs.skills import alias_key  # the matcher's comparison key
 
 OUTPUT = Path(__file__).resolve().parent / "data" / "skills.csv"
 COLUMNS = ["skill_id", "name", "category", "is_hot", "in_demand", "ambiguous", "source", "esco_id", "aliases"]
@@ -401,11 +402,6 @@ def clean_text(text: str) -> str:
     """Unicode NFKC, straight apostrophes, single spaces: " MS  Access " -> "MS Access"."""
     text = unicodedata.normalize("NFKC", text).replace("\u2019", "'").replace("\u2018", "'")
     return " ".join(text.split())
-
-
-def alias_key(alias: str) -> str:
-    """The matcher's comparison key: lower case, a hyphen is a space ("scikit-learn" == "scikit learn")."""
-    return " ".join(alias.lower().replace("-", " ").split())
 
 
 def strip_qualifier(label: str) -> str:

@@ -168,9 +168,8 @@ GOLD_BUILDERS = {
 }
 
 
-def run_gold(spark: SparkSession, settings: Settings) -> dict[str, int]:
+def run_gold(spark: SparkSession, settings: Settings, silver_df: DataFrame) -> dict[str, int]:
     """Rebuild every gold table from silver (overwrite: a rerun gives the same tables)."""
-    silver_df = spark.read.format("delta").load(table_path(settings, "silver.job_postings")).cache()
     skills = shipped_skills()
     built = {
         **{name: build(silver_df) for name, build in GOLD_BUILDERS.items()},
@@ -178,12 +177,9 @@ def run_gold(spark: SparkSession, settings: Settings) -> dict[str, int]:
         "gold.bridge_job_skills": build_bridge_job_skills(silver_df, skills),
     }
     counts = {}
-    try:
-        for name, gold_df in built.items():
-            gold_df.write.format("delta").mode("overwrite").option("overwriteSchema", "true").save(
-                table_path(settings, name)
-            )
-            counts[name] = spark.read.format("delta").load(table_path(settings, name)).count()
-    finally:
-        silver_df.unpersist()
+    for name, gold_df in built.items():
+        gold_df.write.format("delta").mode("overwrite").option("overwriteSchema", "true").save(
+            table_path(settings, name)
+        )
+        counts[name] = spark.read.format("delta").load(table_path(settings, name)).count()
     return counts

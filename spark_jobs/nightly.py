@@ -16,9 +16,12 @@ logger = logging.getLogger(__name__)
 
 def run_nightly(spark: SparkSession, settings: Settings) -> dict[str, int]:
     """Rebuild the gold star schema and bring the posting embeddings up to date; returns rows per table."""
-    counts = run_gold(spark, settings)
-    silver_df = spark.read.format("delta").load(table_path(settings, "silver.job_postings"))
-    embedded = update_job_embeddings(spark, settings, silver_df)
+    silver_df = spark.read.format("delta").load(table_path(settings, "silver.job_postings")).cache()
+    try:
+        counts = run_gold(spark, settings, silver_df)
+        embedded = update_job_embeddings(spark, settings, silver_df)
+    finally:
+        silver_df.unpersist()
     logger.info("nightly: embeddings %s", embedded)
     path = table_path(settings, "gold.job_embeddings")
     counts["gold.job_embeddings"] = spark.read.format("delta").load(path).count()
