@@ -36,7 +36,7 @@ from pyspark.sql.types import ArrayType, FloatType
 from lakehouse.catalog import table_path
 from lakehouse.config import ConfigError, Settings, load_settings
 from streaming.delta_writes import MERGE_MATERIALIZE_SOURCE, session_conf
-from streaming.normalise import _let
+from streaming.normalise import _let, _null_if_empty
 
 __all__ = [
     "DIM",
@@ -130,10 +130,6 @@ def _without_bullets(text: Column) -> Column:
     return F.trim(F.regexp_replace(F.regexp_replace(text, _BULLET, ""), r"\s+", " "))
 
 
-def _nonempty(text: Column) -> Column:
-    return _let(text, lambda t: F.when(t != "", t))
-
-
 def embedding_text(title: Column, description: Column) -> Column:
     """The text a posting is embedded from: its title, then its requirements, else the description's opening.
 
@@ -154,7 +150,7 @@ def embedding_text(title: Column, description: Column) -> Column:
         ),
     )
     title_text = F.regexp_replace(F.trim(title), r"[.:;,\s]+$", "")
-    return _nonempty(F.concat_ws(". ", _nonempty(title_text), _nonempty(passage)))
+    return _null_if_empty(F.concat_ws(". ", _null_if_empty(title_text), _null_if_empty(passage)))
 
 
 def has_text() -> Column:

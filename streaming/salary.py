@@ -47,7 +47,7 @@ from __future__ import annotations
 from pyspark.sql import Column
 from pyspark.sql import functions as F
 
-from streaming.normalise import ColumnOrName, _col, _first_match, _let, _map_literal, clean_text
+from streaming.normalise import ColumnOrName, _col, _first_match, _let, _map_literal, _null_if_empty, clean_text
 
 __all__ = ["ANNUAL_FACTORS", "SALARY_DDL", "parse_salary"]
 
@@ -203,10 +203,6 @@ _YEARLY_HINT = r"(?i)(?<![a-z])(?:salary|salaries|gehalt|pro[\s-]*rata|ctc)(?![a
 # --- Helpers -------------------------------------------------------------------------------
 
 
-def _nonempty(col: Column) -> Column:
-    return _let(col, lambda value: F.when(value != "", value))
-
-
 def _currency_of(marker: Column) -> Column:
     """ISO code of a currency marker found by the regexes above ("C$" -> CAD, "GBP" -> GBP), null for ""."""
     key = F.regexp_replace(F.lower(marker), r"[\s.]", "")
@@ -235,7 +231,7 @@ def _field_currency(value: Column) -> Column:
 
 def _period_of(text: Column) -> Column:
     """hour/day/week/month/year of the first period phrase in `text`, else null."""
-    return _first_match(_nonempty(F.lower(F.regexp_extract(text, _ANY_PERIOD, 0))), _ANCHORED_PERIODS)
+    return _first_match(_null_if_empty(F.lower(F.regexp_extract(text, _ANY_PERIOD, 0))), _ANCHORED_PERIODS)
 
 
 def _amount(number: Column, is_eur: Column) -> Column:
