@@ -52,6 +52,7 @@ bench: venv jars
 	JOBLAKE_PROFILE=test $(BIN)/python -m tests.bench.bench_streaming --out bench_results/streaming.json
 	JOBLAKE_PROFILE=test $(BIN)/python -m tests.bench.bench_skills --out bench_results/skills.json
 	JOBLAKE_PROFILE=test $(BIN)/python -m tests.bench.bench_embeddings --out bench_results/embeddings.json
+	JOBLAKE_PROFILE=test $(BIN)/python -m tests.bench.bench_nightly --out bench_results/nightly.json
 
 lint: venv
 	$(BIN)/ruff check .

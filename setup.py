@@ -39,6 +39,7 @@ DEV_REQUIRES = [
     "pytest==9.0.3",
     "chispa==0.12.0",
     "ruff==0.17.6",
+    "scikit-learn==1.9.1",  # training the knowledge tagger (python -m spark_jobs.train_knowledge_tagger)
 ]
 
 setup(
@@ -52,7 +53,7 @@ setup(
         "ingestion.schemas": ["*.avsc"],
         "ingestion.mappings": ["*.yml"],
         "streaming.data": ["*.csv"],
-        "spark_jobs.data": ["*.csv"],
+        "spark_jobs.data": ["*.csv", "*.npz"],
     },
     install_requires=INSTALL_REQUIRES,
     extras_require={"dev": DEV_REQUIRES},

@@ -31,12 +31,20 @@ TABLES = {
         Table("silver", "quarantine", "every rejected record with its reason and Kafka coordinates"),
         Table("silver", "stream_batches", "one row per silver micro-batch: records read, new, updated, duplicates"),
         Table("gold", "dim_company", "companies by match key"),
-        Table("gold", "dim_location", "city / region / country / remote"),
-        Table("gold", "dim_date", "calendar dates postings were posted on"),
-        Table("gold", "fact_job_postings", "one row per posting with keys to the dimensions"),
+        Table("gold", "dim_location", "world region / country / region / city and workplace type"),
+        Table("gold", "dim_employment", "employment type and seniority level"),
+        Table("gold", "dim_date", "calendar: day, week, month, quarter, year"),
         Table("gold", "dim_skill", "the shipped skills taxonomy: category, hot and in-demand flags"),
+        Table("gold", "fact_job_postings", "one row per posting with keys to the dimensions and salary measures"),
         Table("gold", "bridge_job_skills", "one row per posting and skill found in it, with its first mention"),
+        Table("gold", "bridge_job_functions", "one row per posting and job function it lists"),
+        Table("gold", "bridge_job_industries", "one row per posting and industry it lists"),
         Table("gold", "job_embeddings", "one sentence embedding per posting (title + requirements), with its model"),
+        Table("gold", "duplicate_groups", "near-duplicate postings across sources and reposts, grouped"),
+        Table("gold", "agg_skill_trends", "postings per skill per week and month, share and growth"),
+        Table("gold", "agg_location_analytics", "postings, remote share, median salary and top skills per place"),
+        Table("gold", "agg_posting_quality", "postings with each quality issue per source and month"),
+        Table("gold", "nightly_runs", "one row per nightly run: mode, silver version read, status"),
     )
 }
 

@@ -8,7 +8,7 @@ import sys
 import time
 import uuid
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from lakehouse.config import ConfigError, Settings, load_settings
@@ -105,23 +105,35 @@ def cmd_stream(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def describe_nightly(result) -> str:
+    """One line about a nightly run."""
+    return (
+        f"nightly {result.run_id}: {result.mode} from silver v{result.silver_version}, "
+        f"{result.changed_postings:,} postings {'rebuilt' if result.mode == 'full' else 'changed'}"
+    )
+
+
 def cmd_nightly(args: argparse.Namespace, settings: Settings) -> int:
     from spark_jobs.nightly import run_nightly
 
-    for table, rows in run_nightly(_spark(settings), settings).items():
-        print(f"{table:<28}{rows:>10,}")
+    result = run_nightly(_spark(settings), settings, run_date=args.date, full_rebuild=args.full_rebuild)
+    print(describe_nightly(result))
+    for table, rows in result.counts.items():
+        print(f"  {table:<30}{rows:>10,}")
+    print(f"  quality reports: {', '.join(result.reports)}")
     return 0
 
 
 def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
     """Every real-data evaluation, one JSON report each in --out-dir; exit 2 without the shared data."""
-    from spark_jobs import skill_eval
+    from spark_jobs import duplicate_eval, skill_eval
     from streaming import evaluate as normalisation_eval
 
     spark = _spark(settings)
     out_dir = Path(args.out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    for name, module in (("normalisation", normalisation_eval), ("skills", skill_eval)):
+    evaluations = (("normalisation", normalisation_eval), ("skills", skill_eval), ("duplicates", duplicate_eval))
+    for name, module in evaluations:
         report = module.evaluate(spark)
         (out_dir / f"{name}.json").write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
         for line in module.summary(report):
@@ -196,8 +208,7 @@ def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
         spark = _spark(settings)
         run_stream(spark, settings)
         print("stream: Kafka -> bronze -> silver caught up", flush=True)
-        run_nightly(spark, settings)
-        print("nightly: gold tables rebuilt\n", flush=True)
+        print(describe_nightly(run_nightly(spark, settings)) + "\n", flush=True)
         balanced = print_status(spark, settings)
     finally:
         if we_started:
@@ -276,7 +287,16 @@ def build_parser() -> argparse.ArgumentParser:
     stream = add("stream", cmd_stream, "run the Kafka -> bronze -> silver streaming job")
     stream.add_argument("--trigger", help="availableNow (catch up and stop) or processingTime:<interval>")
 
-    add("nightly", cmd_nightly, "rebuild the gold star schema from silver")
+    nightly = add("nightly", cmd_nightly, "build the gold star schema from silver: skills, embeddings, aggregates")
+    nightly.add_argument(
+        "--date",
+        type=date.fromisoformat,
+        help="the run's logical date, YYYY-MM-DD (default today, UTC): stale postings and future dates are judged "
+        "against its end",
+    )
+    nightly.add_argument(
+        "--full-rebuild", action="store_true", help="rebuild every gold table instead of reading silver's changes"
+    )
 
     ev = add("eval", cmd_eval, "score normalisation and skill extraction on the real data in ../shared/data")
     ev.add_argument("--out-dir", default="eval_results", help="where the JSON reports go (default eval_results)")
@@ -302,6 +322,7 @@ def main(argv: list[str] | None = None) -> int:
     from ingestion.kafka_sink import KafkaUnavailableError
     from lakehouse.broker import BrokerError
     from lakehouse.objectstore import ObjectStoreError
+    from spark_jobs.quality import QualityGateError
 
     args = build_parser().parse_args(argv)
     try:
@@ -317,6 +338,9 @@ def main(argv: list[str] | None = None) -> int:
     ) as exc:
         print(f"joblake {args.command}: {exc}", file=sys.stderr)
         return 2
+    except QualityGateError as exc:  # the run did its job: it refused bad data and kept the last good gold
+        print(f"joblake {args.command}: {exc}", file=sys.stderr)
+        return 1
     except Exception as exc:  # Spark errors: one line, not a JVM stack trace
         if type(exc).__module__.startswith(("pyspark", "py4j")):
             first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__

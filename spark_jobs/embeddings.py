@@ -36,7 +36,7 @@ from pyspark.sql.types import ArrayType, FloatType
 from lakehouse.catalog import table_path
 from lakehouse.config import ConfigError, Settings, load_settings
 from streaming.delta_writes import MERGE_MATERIALIZE_SOURCE, session_conf
-from streaming.normalise import _let, _null_if_empty
+from streaming.normalise import let, null_if_empty
 
 __all__ = [
     "DIM",
@@ -115,10 +115,10 @@ _BULLET = r"(?:^|(?<=\s))[-–•*·▪◦]\s+"
 
 def _first_chars(text: Column, n: int) -> Column:
     """At most `n` characters of `text`, cut after a whole word (a single longer word is cut at `n`)."""
-    return _let(
+    return let(
         text,
         lambda t: F.when(F.length(t) <= n, t).otherwise(
-            _let(
+            let(
                 F.regexp_extract(t, rf"(?s)^(.{{0,{n}}})(?:\s|$)", 1),
                 lambda words: F.when(words != "", F.trim(words)).otherwise(F.substring(t, 1, n)),
             )
@@ -140,9 +140,9 @@ def embedding_text(title: Column, description: Column) -> Column:
     ("Data Engineer", "We build pipelines. Requirements: - Spark - SQL. What we offer: ...")
     -> "Data Engineer. Spark SQL."
     """
-    passage = _let(
+    passage = let(
         F.substring(description, 1, SCAN_CHARS),
-        lambda scanned: _let(
+        lambda scanned: let(
             _without_bullets(F.regexp_replace(F.regexp_extract(scanned, _AFTER_HEADING, 1), _END, "")),
             lambda requirements: F.when(requirements != "", _first_chars(requirements, REQUIREMENT_CHARS)).otherwise(
                 _first_chars(_without_bullets(scanned), REQUIREMENT_CHARS)
@@ -150,7 +150,7 @@ def embedding_text(title: Column, description: Column) -> Column:
         ),
     )
     title_text = F.regexp_replace(F.trim(title), r"[.:;,\s]+$", "")
-    return _null_if_empty(F.concat_ws(". ", _null_if_empty(title_text), _null_if_empty(passage)))
+    return null_if_empty(F.concat_ws(". ", null_if_empty(title_text), null_if_empty(passage)))
 
 
 def has_text() -> Column:
@@ -237,12 +237,13 @@ class SentenceEncoder:
 
 
 @cache
-def _encoder(model_jar: str, model_dir: str, max_tokens: int) -> SentenceEncoder:
+def encoder_for(model_jar: str, model_dir: str, max_tokens: int) -> SentenceEncoder:
     """One encoder per process: the driver's, or each Python worker's (workers are reused across tasks)."""
     return SentenceEncoder(ensure_model(model_jar, model_dir), max_tokens)
 
 
-def _model_args(settings: Settings) -> tuple[str, str, int]:
+def model_args(settings: Settings) -> tuple[str, str, int]:
+    """encoder_for's arguments from the settings: the model jar, where it is extracted, the token limit."""
     return (
         settings.path("embeddings.model_jar"),
         settings.path("embeddings.model_dir"),
@@ -252,7 +253,7 @@ def _model_args(settings: Settings) -> tuple[str, str, int]:
 
 def embed_texts(texts: Sequence[str], settings: Settings | None = None) -> np.ndarray:
     """The bare model in this process: a (len(texts), DIM) float32 array of unit vectors."""
-    return _encoder(*_model_args(settings or load_settings())).encode(texts)
+    return encoder_for(*model_args(settings or load_settings())).encode(texts)
 
 
 def sentence_embedding(text: Column, settings: Settings) -> Column:
@@ -262,11 +263,11 @@ def sentence_embedding(text: Column, settings: Settings) -> Column:
     Python worker and feeds it whole Arrow batches. Give it a stored or shuffled column, not
     `embedding_text(...)` itself: Spark cannot evaluate that expression's lambdas as a UDF input.
     """
-    model_args = _model_args(settings)
+    args = model_args(settings)
 
     @pandas_udf(ArrayType(FloatType()))
     def _embed(batches: Iterator[pd.Series]) -> Iterator[pd.Series]:
-        encoder = _encoder(*model_args)
+        encoder = encoder_for(*args)
         for texts in batches:
             yield pd.Series([None if t is None else encoder.encode_one(t) for t in texts], dtype="object")
 

@@ -1,13 +1,17 @@
-"""silver.job_postings -> the Kimball star: fact_job_postings with company, location, date and skills."""
+"""silver.job_postings -> the Kimball star: dimensions, fact_job_postings and its skill, function and industry bridges.
+
+Pure builders; spark_jobs/nightly.py decides what to rebuild and writes.
+"""
 
 from __future__ import annotations
 
 from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 
-from lakehouse.catalog import table_path
 from lakehouse.config import Settings
-from spark_jobs.skills import Skill, shipped_skills, skill_mentions
+from spark_jobs.skills import Skill, skill_mentions
+from streaming.normalise import map_literal
+from streaming.vocab import WORLD_REGIONS
 
 UNKNOWN_KEY = -1  # surrogate key of the "unknown" member each dimension carries
 
@@ -17,10 +21,20 @@ def company_sk(company_key: F.Column) -> F.Column:
     return F.coalesce(F.xxhash64(company_key), F.lit(UNKNOWN_KEY).cast("long"))
 
 
-def location_sk(city: F.Column, region: F.Column, country: F.Column) -> F.Column:
-    """Stable surrogate key of a location (city, region, country)."""
-    return F.when(city.isNull() & region.isNull() & country.isNull(), F.lit(UNKNOWN_KEY).cast("long")).otherwise(
-        F.xxhash64(F.coalesce(city, F.lit("")), F.coalesce(region, F.lit("")), F.coalesce(country, F.lit("")))
+def location_sk(city: F.Column, region: F.Column, country: F.Column, workplace_type: F.Column) -> F.Column:
+    """Stable surrogate key of a place and how it is worked (city, region/state, country, workplace type)."""
+    parts = (city, region, country, workplace_type)
+    is_unknown = city.isNull() & region.isNull() & country.isNull() & workplace_type.isNull()
+    return F.when(is_unknown, F.lit(UNKNOWN_KEY).cast("long")).otherwise(
+        F.xxhash64(*(F.coalesce(c, F.lit("")) for c in parts))
+    )
+
+
+def employment_sk(employment_type: F.Column, seniority_level: F.Column) -> F.Column:
+    """Stable surrogate key of an (employment type, seniority level) pair."""
+    is_unknown = employment_type.isNull() & seniority_level.isNull()
+    return F.when(is_unknown, F.lit(UNKNOWN_KEY).cast("long")).otherwise(
+        F.xxhash64(F.coalesce(employment_type, F.lit("")), F.coalesce(seniority_level, F.lit("")))
     )
 
 
@@ -61,20 +75,47 @@ def build_dim_company(silver_df: DataFrame) -> DataFrame:
     )
 
 
+def with_location_sk(df: DataFrame) -> DataFrame:
+    """Add location_sk from silver's city, region, country and workplace_type."""
+    return df.withColumn(
+        "location_sk", location_sk(F.col("city"), F.col("region"), F.col("country"), F.col("workplace_type"))
+    )
+
+
 def build_dim_location(silver_df: DataFrame) -> DataFrame:
-    """One row per distinct (city, region, country), with an is_remote flag."""
+    """One row per place and workplace type: world region -> country -> region/state -> city, and is_remote."""
     return (
-        silver_df.where(F.col("city").isNotNull() | F.col("region").isNotNull() | F.col("country").isNotNull())
-        .groupBy("city", "region", "country")
+        silver_df.transform(with_location_sk)
+        .where(F.col("location_sk") != UNKNOWN_KEY)
+        .groupBy("location_sk", "city", "region", "country", "workplace_type")
         .agg(F.count(F.lit(1)).alias("postings"))
         .select(
-            location_sk(F.col("city"), F.col("region"), F.col("country")).alias("location_sk"),
-            "city",
-            "region",
+            "location_sk",
+            map_literal(WORLD_REGIONS)[F.col("country")].alias("world_region"),
             "country",
+            "region",
+            "city",
+            "workplace_type",
+            (F.col("workplace_type") == "remote").alias("is_remote"),
             "postings",
         )
         .transform(with_unknown_member, "location_sk")
+    )
+
+
+def build_dim_employment(silver_df: DataFrame) -> DataFrame:
+    """One row per (employment type, seniority level) pair postings carry."""
+    return (
+        silver_df.where(F.col("employment_type").isNotNull() | F.col("seniority_level").isNotNull())
+        .groupBy("employment_type", "seniority_level")
+        .agg(F.count(F.lit(1)).alias("postings"))
+        .select(
+            employment_sk(F.col("employment_type"), F.col("seniority_level")).alias("employment_sk"),
+            "employment_type",
+            "seniority_level",
+            "postings",
+        )
+        .transform(with_unknown_member, "employment_sk")
     )
 
 
@@ -88,34 +129,47 @@ def build_dim_date(silver_df: DataFrame) -> DataFrame:
         F.year("date").alias("year"),
         F.quarter("date").alias("quarter"),
         F.month("date").alias("month"),
+        F.date_format("date", "MMMM").alias("month_name"),
+        F.trunc("date", "month").alias("month_start"),
+        F.weekofyear("date").alias("iso_week"),
+        F.to_date(F.date_trunc("week", "date")).alias("week_start"),
         F.dayofmonth("date").alias("day"),
         F.date_format("date", "EEEE").alias("day_name"),
-        F.weekofyear("date").alias("iso_week"),
         F.dayofweek("date").isin(1, 7).alias("is_weekend"),
     ).transform(with_unknown_member, "date_sk")
 
 
 def build_fact_job_postings(silver_df: DataFrame) -> DataFrame:
     """One row per posting with dimension keys and the measures analysts aggregate."""
-    return silver_df.select(
+    annual_mid = F.coalesce(
+        (F.col("salary_annual_min") + F.col("salary_annual_max")) / 2,
+        F.col("salary_annual_min"),
+        F.col("salary_annual_max"),
+    )
+    return silver_df.transform(with_location_sk).select(
         "posting_key",
         company_sk(F.col("company_key")).alias("company_sk"),
-        location_sk(F.col("city"), F.col("region"), F.col("country")).alias("location_sk"),
+        "location_sk",
+        employment_sk(F.col("employment_type"), F.col("seniority_level")).alias("employment_sk"),
         date_sk(F.col("posted_at")).alias("posted_date_sk"),
         "source",
         "title",
-        "title_seniority",
-        "employment_type",
-        "seniority_level",
-        "workplace_type",
+        "job_family",
+        "occupation_code",
         "salary_min",
         "salary_max",
         "salary_currency",
         "salary_period",
+        "salary_annual_min",
+        "salary_annual_max",
+        annual_mid.alias("salary_annual_mid"),
+        F.coalesce(F.length("description"), F.lit(0)).alias("description_chars"),
         "posted_at",
+        "first_seen_at",
         "is_active",
         "times_seen",
         (F.col("times_seen") - 1).alias("duplicate_records"),
+        "duplicate_group_id",
     )
 
 
@@ -143,12 +197,20 @@ def posting_text(silver_df: DataFrame) -> DataFrame:
     return silver_df.select("posting_key", F.concat_ws(".\n", F.col("title_raw"), F.col("description")).alias("text"))
 
 
-def build_bridge_job_skills(silver_df: DataFrame, skills: tuple[Skill, ...]) -> DataFrame:
-    """One row per (posting, skill): where the skill is first mentioned and how many times."""
-    mentions_df = skill_mentions(posting_text(silver_df), "posting_key", "text", skills)
+def build_bridge_job_skills(
+    silver_df: DataFrame, skills: tuple[Skill, ...], settings: Settings | None = None
+) -> DataFrame:
+    """One row per (posting, skill of the taxonomy): where the skill is first mentioned and how many times.
+
+    `settings` locate the knowledge tagger's encoder (default: the profile's); a tagged span that names
+    no skill of the taxonomy has no skill to bridge to and is left out.
+    """
+    texts_df = posting_text(silver_df)
+    mentions_df = skill_mentions(texts_df, "posting_key", "text", skills, settings=settings)
     first = F.min(F.struct("begin", "end", "sentence_index", "surface"))
     return (
-        mentions_df.groupBy("posting_key", "skill_id")
+        mentions_df.where(F.col("skill_id").isNotNull())
+        .groupBy("posting_key", "skill_id")
         .agg(first.alias("m"), F.count(F.lit(1)).alias("mentions"))
         .select(
             "posting_key",
@@ -160,26 +222,29 @@ def build_bridge_job_skills(silver_df: DataFrame, skills: tuple[Skill, ...]) -> 
     )
 
 
-GOLD_BUILDERS = {
-    "gold.dim_company": build_dim_company,
-    "gold.dim_location": build_dim_location,
-    "gold.dim_date": build_dim_date,
-    "gold.fact_job_postings": build_fact_job_postings,
-}
+def labels_sk(label: F.Column) -> F.Column:
+    """Stable key of a free-text label (job function, industry): case and spacing do not matter."""
+    return F.xxhash64(F.lower(label))
 
 
-def run_gold(spark: SparkSession, settings: Settings, silver_df: DataFrame) -> dict[str, int]:
-    """Rebuild every gold table from silver (overwrite: a rerun gives the same tables)."""
-    skills = shipped_skills()
-    built = {
-        **{name: build(silver_df) for name, build in GOLD_BUILDERS.items()},
-        "gold.dim_skill": build_dim_skill(spark, skills),
-        "gold.bridge_job_skills": build_bridge_job_skills(silver_df, skills),
-    }
-    counts = {}
-    for name, gold_df in built.items():
-        gold_df.write.format("delta").mode("overwrite").option("overwriteSchema", "true").save(
-            table_path(settings, name)
-        )
-        counts[name] = spark.read.format("delta").load(table_path(settings, name)).count()
-    return counts
+def build_bridge_labels(silver_df: DataFrame, column: str, label: str) -> DataFrame:
+    """One row per (posting, label) of an array column such as job_functions: `<label>_sk`, `<label>`."""
+    labels_df = silver_df.select(
+        "posting_key", F.explode(F.array_distinct(F.transform(column, lambda x: F.trim(x)))).alias(label)
+    ).where(F.length(label) > 0)
+    # the same label with different casing on one posting is one row, named by its first spelling
+    return (
+        labels_df.groupBy("posting_key", labels_sk(F.col(label)).alias(f"{label}_sk"))
+        .agg(F.min(label).alias(label))
+        .select("posting_key", f"{label}_sk", label)
+    )
+
+
+def build_bridge_job_functions(silver_df: DataFrame) -> DataFrame:
+    """One row per (posting, job function) the posting lists."""
+    return build_bridge_labels(silver_df, "job_functions", "job_function")
+
+
+def build_bridge_job_industries(silver_df: DataFrame) -> DataFrame:
+    """One row per (posting, industry) the posting lists."""
+    return build_bridge_labels(silver_df, "industries", "industry")

@@ -1,28 +1,294 @@
-"""The nightly batch entry point: what Airflow's joblake_nightly runs, step by step."""
+"""The nightly batch (`joblake nightly`, what Airflow's joblake_nightly runs): silver -> the gold star schema.
+
+Steps: gate silver; find which postings changed since the last good night from silver's change data
+feed; bring the posting-level tables (fact, skill/function/industry bridges) up to date for those
+postings only; embed new or changed postings; recompute the dimensions, duplicate groups and aggregates
+(cheap group-bys over gold); gate gold; record the night in gold.nightly_runs.
+
+- **Incremental = full.** A full rebuild (`--full-rebuild`, the first night, or when the change feed
+  no longer covers the last good night) rebuilds the posting-level tables from the silver snapshot;
+  an incremental night gives the same tables because each posting's rows depend on that posting alone.
+- **Rerunnable.** Silver is read at one pinned version; a rerun on the same silver finds no changes and
+  rewrites nothing (derived tables are only overwritten when their content differs).
+- **A failed gate keeps the last good gold.** Silver is gated before anything is written; when the gold
+  gate (or any step) fails, every gold table is restored to the version it had before the night, and the
+  night is recorded as failed, so the next night starts from the same last good silver version.
+"""
 
 from __future__ import annotations
 
 import logging
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
 
-from pyspark.sql import SparkSession
+from pyspark.sql import DataFrame, SparkSession
+from pyspark.sql import functions as F
+from pyspark.sql.utils import AnalysisException
 
-from lakehouse.catalog import table_path
+from lakehouse.catalog import TABLES, table_path
 from lakehouse.config import Settings
+from spark_jobs import gold, quality
+from spark_jobs.aggregates import (
+    QualityRules,
+    build_agg_location_analytics,
+    build_agg_posting_quality,
+    build_agg_skill_trends,
+)
+from spark_jobs.duplicates import DuplicateParams, build_duplicate_groups
 from spark_jobs.embeddings import update_job_embeddings
-from spark_jobs.gold import run_gold
+from spark_jobs.skills import shipped_skills
+from spark_jobs.table_writes import (
+    overwrite,
+    overwrite_if_changed,
+    replace_for_keys,
+    restore_versions,
+    table_version,
+)
 
 logger = logging.getLogger(__name__)
 
+RUNS_TABLE = "gold.nightly_runs"
+RUNS_DDL = (
+    "run_id string, run_date date, as_of timestamp, mode string, silver_version long, changed_postings long, "
+    "status string, message string, started_at timestamp, finished_at timestamp"
+)
+# A posting's skills are read from these columns: a change elsewhere (times_seen, is_active) does not re-read them.
+TEXT_COLUMNS = ("title_raw", "description")
 
-def run_nightly(spark: SparkSession, settings: Settings) -> dict[str, int]:
-    """Rebuild the gold star schema and bring the posting embeddings up to date; returns rows per table."""
-    silver_df = spark.read.format("delta").load(table_path(settings, "silver.job_postings")).cache()
+
+@dataclass
+class NightlyResult:
+    """What a night did: mode (full / incremental), the silver version it read, postings changed, rows per table."""
+
+    run_id: str
+    mode: str
+    silver_version: int
+    changed_postings: int
+    counts: dict[str, int] = field(default_factory=dict)
+    reports: list[str] = field(default_factory=list)
+
+
+def as_of_time(run_date: date) -> datetime:
+    """The reference time of a night for run_date: the end of that day (UTC)."""
+    return datetime.combine(run_date + timedelta(days=1), time(0), tzinfo=UTC)
+
+
+def quality_report_dir(settings: Settings, run_id: str) -> str:
+    """Where a night's quality reports go: quality.report_dir, or <lake.root>/_quality when that is empty."""
+    if settings["quality.report_dir"]:
+        root = settings.path("quality.report_dir")
+    else:
+        root = f"{settings.path('lake.root').rstrip('/')}/_quality"
+    return f"{root.rstrip('/')}/{run_id}"
+
+
+def last_good_silver_version(spark: SparkSession, settings: Settings) -> int | None:
+    """The silver version the last successful night built gold from."""
+    path = table_path(settings, RUNS_TABLE)
+    if table_version(spark, path) is None:
+        return None
+    row = spark.read.format("delta").load(path).where("status = 'succeeded'").agg(F.max("silver_version")).first()
+    return row[0]
+
+
+def record_run(spark: SparkSession, settings: Settings, row: dict) -> None:
+    """Append the night's row to gold.nightly_runs."""
+    run_df = spark.createDataFrame([row], RUNS_DDL)
+    run_df.write.format("delta").mode("append").save(table_path(settings, RUNS_TABLE))
+
+
+def text_hash() -> F.Column:
+    """A hash of the columns skills are read from."""
+    return F.sha2(F.to_json(F.struct(*TEXT_COLUMNS)), 256)
+
+
+def changed_postings(cdf_df: DataFrame) -> DataFrame:
+    """From silver's change feed: posting_key of every changed posting and whether its text changed.
+
+    An insert is a text change; an update is one when its pre- and post-image differ in title or description.
+    """
+    images_df = cdf_df.select("posting_key", "_change_type", "_commit_version", text_hash().alias("h"))
+    pre_df = images_df.where("_change_type = 'update_preimage'").select("posting_key", "_commit_version", "h")
+    post_df = images_df.where("_change_type = 'update_postimage'").select(
+        "posting_key", "_commit_version", F.col("h").alias("h_after")
+    )
+    edited_df = pre_df.join(post_df, ["posting_key", "_commit_version"]).where(~F.col("h").eqNullSafe(F.col("h_after")))
+    text_changed_df = (
+        images_df.where("_change_type IN ('insert', 'delete')")
+        .select("posting_key")
+        .unionByName(edited_df.select("posting_key"))
+        .distinct()
+        .withColumn("text_changed", F.lit(True))
+    )
+    return (
+        images_df.where("_change_type != 'update_preimage'")
+        .select("posting_key")
+        .distinct()
+        .join(text_changed_df, "posting_key", "left")
+        .select("posting_key", F.coalesce("text_changed", F.lit(False)).alias("text_changed"))
+    )
+
+
+def read_changes(spark: SparkSession, path: str, after_version: int, to_version: int) -> DataFrame | None:
+    """Silver's change feed after after_version up to to_version; None when it does not cover that range."""
+    if after_version >= to_version:
+        return spark.createDataFrame([], "posting_key string, text_changed boolean")
     try:
-        counts = run_gold(spark, settings, silver_df)
-        embedded = update_job_embeddings(spark, settings, silver_df)
+        cdf_df = (
+            spark.read.format("delta")
+            .option("readChangeFeed", "true")
+            .option("startingVersion", after_version + 1)
+            .option("endingVersion", to_version)
+            .load(path)
+        )
+        return changed_postings(cdf_df).cache()
+    except AnalysisException as exc:  # change feed off for part of the range, or its files vacuumed
+        logger.warning(
+            "nightly: silver change feed does not cover versions %s-%s (%s)", after_version + 1, to_version, exc
+        )
+        return None
+
+
+def posting_tables(settings: Settings) -> dict[str, tuple[Callable[[DataFrame], DataFrame], bool]]:
+    """Posting-level tables and their builders: each posting's rows depend on that posting alone, so a night
+    replaces the rows of changed postings only. The flag: the rows come from the text (title, description) only.
+    """
+    skills = shipped_skills()
+    return {
+        "gold.fact_job_postings": (gold.build_fact_job_postings, False),
+        "gold.bridge_job_skills": (lambda silver_df: gold.build_bridge_job_skills(silver_df, skills, settings), True),
+        "gold.bridge_job_functions": (gold.build_bridge_job_functions, False),
+        "gold.bridge_job_industries": (gold.build_bridge_job_industries, False),
+    }
+
+
+def write_posting_tables(
+    spark: SparkSession, settings: Settings, silver_df: DataFrame, changes_df: DataFrame | None
+) -> None:
+    """Full (changes_df None): rebuild the posting-level tables. Incremental: replace the changed postings' rows."""
+    if changes_df is not None and changes_df.isEmpty():
+        return
+    for name, (build, from_text) in posting_tables(settings).items():
+        path = table_path(settings, name)
+        if changes_df is None:
+            overwrite(build(silver_df), path)
+            continue
+        keys_df = changes_df.where("text_changed") if from_text else changes_df
+        rows_df = build(silver_df.join(keys_df.select("posting_key"), "posting_key", "left_semi"))
+        replace_for_keys(spark, path, keys_df, rows_df, "posting_key")
+
+
+def _read(spark: SparkSession, settings: Settings, name: str) -> DataFrame:
+    return spark.read.format("delta").load(table_path(settings, name))
+
+
+def dimension_tables(spark: SparkSession, settings: Settings, silver_df: DataFrame) -> dict[str, DataFrame]:
+    """The dimensions and the duplicate groups, from the whole silver snapshot."""
+    return {
+        "gold.dim_company": gold.build_dim_company(silver_df),
+        "gold.dim_location": gold.build_dim_location(silver_df),
+        "gold.dim_employment": gold.build_dim_employment(silver_df),
+        "gold.dim_date": gold.build_dim_date(silver_df),
+        "gold.dim_skill": gold.build_dim_skill(spark, shipped_skills()),
+        "gold.duplicate_groups": build_duplicate_groups(
+            silver_df, _read(spark, settings, "gold.job_embeddings"), DuplicateParams.from_settings(settings)
+        ),
+    }
+
+
+def aggregate_tables(spark: SparkSession, settings: Settings, as_of: datetime) -> dict[str, DataFrame]:
+    """The aggregates, from the gold tables the night has written."""
+    fact_df, bridge_df = (
+        _read(spark, settings, "gold.fact_job_postings"),
+        _read(spark, settings, "gold.bridge_job_skills"),
+    )
+    dim_skill_df, dim_location_df = (
+        _read(spark, settings, "gold.dim_skill"),
+        _read(spark, settings, "gold.dim_location"),
+    )
+    rules = QualityRules(
+        short_description_chars=settings["gold.short_description_chars"],
+        min_skills=settings["gold.min_skills"],
+        stale_after_days=settings["gold.stale_after_days"],
+    )
+    return {
+        "gold.agg_skill_trends": build_agg_skill_trends(fact_df, bridge_df, dim_skill_df),
+        "gold.agg_location_analytics": build_agg_location_analytics(fact_df, bridge_df, dim_location_df, dim_skill_df),
+        "gold.agg_posting_quality": build_agg_posting_quality(
+            fact_df, bridge_df, dim_location_df, _read(spark, settings, "gold.duplicate_groups"), as_of, rules
+        ),
+    }
+
+
+GOLD_TABLES = tuple(name for name in TABLES if name.startswith("gold.") and name != RUNS_TABLE)
+
+
+def run_nightly(
+    spark: SparkSession, settings: Settings, run_date: date | None = None, full_rebuild: bool = False
+) -> NightlyResult:
+    """Run one night for run_date (default: today, UTC); raises quality.QualityGateError when a gate fails."""
+    run_date = run_date or datetime.now(UTC).date()
+    as_of = as_of_time(run_date)
+    started_at = datetime.now(UTC)
+    silver_path = table_path(settings, "silver.job_postings")
+    silver_version = table_version(spark, silver_path)
+    if silver_version is None:
+        raise FileNotFoundError(f"silver.job_postings does not exist at {silver_path}: run `joblake stream` first")
+    silver_df = spark.read.format("delta").option("versionAsOf", silver_version).load(silver_path).cache()
+    run_id = f"{run_date:%Y%m%d}-{uuid.uuid4().hex[:8]}"
+    report_dir = quality_report_dir(settings, run_id)
+    result = NightlyResult(run_id, "full", silver_version, 0)
+    run_row = {"run_id": run_id, "run_date": run_date, "as_of": as_of, "silver_version": silver_version}
+    before = {table_path(settings, name): table_version(spark, table_path(settings, name)) for name in GOLD_TABLES}
+    try:
+        # "not in the future" means later than this night started; staleness is judged at the run date's end
+        silver_gate = quality.check_silver(silver_df, started_at, report_dir)
+        result.reports.append(silver_gate.html_path)
+        quality.require_passed(silver_gate)
+
+        last_good = last_good_silver_version(spark, settings)
+        has_fact = before[table_path(settings, "gold.fact_job_postings")] is not None
+        changes_df = None
+        if not full_rebuild and last_good is not None and has_fact:
+            changes_df = read_changes(spark, silver_path, last_good, silver_version)
+        result.mode = "full" if changes_df is None else "incremental"
+        result.changed_postings = silver_df.count() if changes_df is None else changes_df.count()
+        logger.info(
+            "nightly %s: %s, silver v%s, %s postings", run_id, result.mode, silver_version, result.changed_postings
+        )
+
+        write_posting_tables(spark, settings, silver_df, changes_df)
+        update_job_embeddings(spark, settings, silver_df)
+        for name, table_df in dimension_tables(spark, settings, silver_df).items():
+            overwrite_if_changed(spark, table_path(settings, name), table_df)
+        for name, table_df in aggregate_tables(spark, settings, as_of).items():  # read what was just written
+            overwrite_if_changed(spark, table_path(settings, name), table_df)
+
+        tables = {name: spark.read.format("delta").load(table_path(settings, name)) for name in GOLD_TABLES}
+        gold_gate = quality.check_gold(tables, report_dir, settings["quality.skill_coverage_floor"])
+        result.reports.append(gold_gate.html_path)
+        quality.require_passed(gold_gate)
+        result.counts = {name: table_df.count() for name, table_df in tables.items()}
+    except Exception as exc:
+        restored = restore_versions(spark, before)
+        logger.warning("nightly %s failed; restored %d gold tables to their last good version", run_id, len(restored))
+        message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        record_run(spark, settings, run_row | _outcome(result, "failed", message, started_at))
+        raise
     finally:
         silver_df.unpersist()
-    logger.info("nightly: embeddings %s", embedded)
-    path = table_path(settings, "gold.job_embeddings")
-    counts["gold.job_embeddings"] = spark.read.format("delta").load(path).count()
-    return counts
+    record_run(spark, settings, run_row | _outcome(result, "succeeded", None, started_at))
+    return result
+
+
+def _outcome(result: NightlyResult, status: str, message: str | None, started_at: datetime) -> dict:
+    return {
+        "mode": result.mode,
+        "changed_postings": result.changed_postings,
+        "status": status,
+        "message": message,
+        "started_at": started_at,
+        "finished_at": datetime.now(UTC),
+    }

@@ -8,17 +8,20 @@ Two gold sets from `../shared/data/gold`, both read by path:
 - **ESCO-linked mentions** (Decorte et al. 2022, `esco_linked`): sentences with skill mentions and
   the ESCO skill each refers to (or LABEL NOT PRESENT / UNDERSPECIFIED).
 
-joblake's extractor (`spark_jobs.skills.skill_mentions`, the Spark NLP pipeline the nightly job
-runs) reads every sentence, and its mentions are scored against the gold spans:
+joblake's extractor (`spark_jobs.skills.skill_mentions` as the nightly job runs it: the Spark NLP
+dictionary pipeline, then the knowledge tagger of `spark_jobs.skill_tagger`) reads every sentence,
+and its mentions are scored against the gold spans:
 
 - strict: a predicted span counts when a gold span has exactly its characters;
 - partial: when it overlaps a gold span by at least one character.
 
 SkillSpan's knowledge spans are facts, technologies and tools, its skill spans abilities: a
 mention of a soft skill is scored against the skill spans, every other mention against the
-knowledge spans. Precision is the share of predicted spans that count, recall the share of gold spans some
-predicted span counts for, F1 their harmonic mean; per source (SkillSpan's `tech` and `house`
-postings) and in total, per split. For ESCO-linked mentions the report adds linking accuracy:
+knowledge spans, and so is a span the tagger found without a dictionary match (no skill). Precision
+is the share of predicted spans that count, recall the share of gold spans some predicted span
+counts for, F1 their harmonic mean; per source (SkillSpan's `tech` and `house` postings) and in
+total, per split. The tagger learned from the train split: its train figures are in-sample, dev is
+the held-out measure. For ESCO-linked mentions the report adds linking accuracy:
 among gold mentions with an ESCO label that a prediction overlaps, the share whose predicted
 skill carries that label. Published reference points are in the README.
 """
@@ -35,12 +38,14 @@ from pathlib import Path
 from pyspark.sql import SparkSession
 
 from ingestion.data_paths import require_shared_data
+from lakehouse.config import Settings
 from spark_jobs.skills import shipped_skills, skill_mentions
 
 Span = tuple[int, int]  # character offsets, end exclusive
 SKILLSPAN_SPLITS = ("train", "dev")
 SPAN_KINDS = ("knowledge", "skill")
 NO_LABEL = ("LABEL NOT PRESENT", "UNDERSPECIFIED")
+EXTRACTOR = "Spark NLP dictionary + knowledge tagger (learned from SkillSpan train: train figures are in-sample)"
 
 
 @dataclass
@@ -152,21 +157,23 @@ def score(gold: Iterable[list[Span]], predicted: Iterable[list[Span]], partial: 
     }
 
 
-def span_kind(category: str) -> str:
-    """The SkillSpan span kind a taxonomy category's mentions are scored against."""
+def span_kind(category: str | None) -> str:
+    """The SkillSpan span kind a taxonomy category's mentions are scored against (None: the tagger's, unlinked)."""
     return "skill" if category == "soft_skill" else "knowledge"
 
 
-def predict(spark: SparkSession, sentences: list[Sentence]) -> dict[str, list[tuple[Span, str]]]:
-    """sentence id -> [(span, skill_id)] from joblake's Spark NLP extractor."""
+def predict(
+    spark: SparkSession, sentences: list[Sentence], settings: Settings | None = None
+) -> dict[str, list[tuple[Span, str | None]]]:
+    """sentence id -> [(span, skill_id)] from joblake's extractor; skill_id None: a span only the tagger found."""
     texts_df = spark.createDataFrame([(s.sentence_id, s.text) for s in sentences], "sentence_id string, text string")
-    found: dict[str, list[tuple[Span, str]]] = {s.sentence_id: [] for s in sentences}
-    for row in skill_mentions(texts_df, "sentence_id", "text").collect():
+    found: dict[str, list[tuple[Span, str | None]]] = {s.sentence_id: [] for s in sentences}
+    for row in skill_mentions(texts_df, "sentence_id", "text", settings=settings).collect():
         found[row["sentence_id"]].append(((row["begin"], row["end"]), row["skill_id"]))
     return found
 
 
-def report(sentences: list[Sentence], found: dict[str, list[tuple[Span, str]]], kinds: Sequence[str]) -> dict:
+def report(sentences: list[Sentence], found: dict[str, list[tuple[Span, str | None]]], kinds: Sequence[str]) -> dict:
     """Strict and partial scores per span kind, per source and in total."""
     sources = sorted({s.source for s in sentences})
     category = {skill.skill_id: skill.category for skill in shipped_skills()}
@@ -177,18 +184,26 @@ def report(sentences: list[Sentence], found: dict[str, list[tuple[Span, str]]], 
             chosen = [s for s in sentences if source in ("all", s.source)]
             gold = [s.spans[kind] for s in chosen]
             predicted = [
-                [span for span, skill_id in found[s.sentence_id] if kind in ("mention", span_kind(category[skill_id]))]
+                [
+                    span
+                    for span, skill_id in found[s.sentence_id]
+                    if kind in ("mention", span_kind(category.get(skill_id)))
+                ]
                 for s in chosen
             ]
+            unlinked = sum(skill_id is None for s in chosen for _, skill_id in found[s.sentence_id])
             out[kind][source] = {
                 "sentences": len(chosen),
+                "unlinked": unlinked if kind != "skill" else 0,  # predicted spans without a skill
                 "strict": score(gold, predicted, partial=False),
                 "partial": score(gold, predicted, partial=True),
             }
     return out
 
 
-def linking_accuracy(sentences: list[Sentence], found: dict[str, list[tuple[Span, str]]]) -> dict[str, float | int]:
+def linking_accuracy(
+    sentences: list[Sentence], found: dict[str, list[tuple[Span, str | None]]]
+) -> dict[str, float | int]:
     """Among gold mentions with an ESCO label that a prediction overlaps, the share given that label."""
     names = {skill.skill_id: {skill.name.lower(), *skill.aliases} for skill in shipped_skills()}
     judged = correct = 0
@@ -201,13 +216,13 @@ def linking_accuracy(sentences: list[Sentence], found: dict[str, list[tuple[Span
     return {"judged": judged, "accuracy": round(correct / judged, 4) if judged else 0.0}
 
 
-def evaluate(spark: SparkSession) -> dict:
-    """Both gold sets, every split: the JSON report."""
+def evaluate(spark: SparkSession, settings: Settings | None = None) -> dict:
+    """Both gold sets, every split: the JSON report (the tagger's model from `settings`, by default the profile's)."""
     started = time.perf_counter()
-    results: dict[str, dict] = {"skillspan": {}, "esco_linked": {}}
+    results: dict = {"extractor": EXTRACTOR, "skillspan": {}, "esco_linked": {}}
     for split in SKILLSPAN_SPLITS:
         sentences = skillspan_sentences(require_shared_data("gold", "skillspan", f"{split}.json"), split)
-        results["skillspan"][split] = report(sentences, predict(spark, sentences), SPAN_KINDS)
+        results["skillspan"][split] = report(sentences, predict(spark, sentences, settings), SPAN_KINDS)
     linked = [
         sentence
         for source in ("tech", "house")
@@ -215,7 +230,7 @@ def evaluate(spark: SparkSession) -> dict:
             require_shared_data("gold", "esco_linked", f"{source}_validation_annotations.csv"), source
         )
     ]
-    found = predict(spark, linked)
+    found = predict(spark, linked, settings)
     results["esco_linked"] = report(linked, found, ["mention"])
     results["esco_linked"]["linking"] = linking_accuracy(linked, found)
     results["taxonomy"] = {"skills": len(shipped_skills()), "aliases": sum(len(s.aliases) for s in shipped_skills())}
@@ -225,7 +240,7 @@ def evaluate(spark: SparkSession) -> dict:
 
 def summary(results: dict) -> list[str]:
     """The lines `joblake eval` prints."""
-    lines = []
+    lines = [f"extractor: {results['extractor']}"]
     for split, kinds in results["skillspan"].items():
         for kind, by_source in kinds.items():
             for source, figures in by_source.items():

@@ -87,7 +87,7 @@ def soc_major_of_isco(isco: str) -> str | None:
     return None
 
 
-def _bronze_of(spark: SparkSession, path: Path, mapping: str, workdir: Path) -> tuple[DataFrame, int]:
+def bronze_of(spark: SparkSession, path: Path, mapping: str, workdir: Path) -> tuple[DataFrame, int]:
     """The file's postings as bronze rows (via a Parquet file: faster than sending bytes through py4j)."""
     records = [r for r in read_file_records(path, mapping=mapping, scraped_at=SCRAPED_AT)]
     good = [r for r in records if REJECT_HEADER not in dict(r.headers)]
@@ -117,7 +117,7 @@ def posting_coverage(spark: SparkSession) -> dict[str, dict]:
     with tempfile.TemporaryDirectory(prefix="joblake-eval-") as workdir:
         for name, mapping in REAL_POSTING_FILES:
             path = shared_data_path("postings", name)
-            bronze_df, rows = _bronze_of(spark, path, mapping, Path(workdir))
+            bronze_df, rows = bronze_of(spark, path, mapping, Path(workdir))
             decoded_df = with_decoded_posting(bronze_df).where("reject_reason is null")
             silver_df = (  # read twice below: normalised once
                 with_normalised_fields(decoded_df)

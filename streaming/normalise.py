@@ -82,7 +82,7 @@ def _words(words: Iterable[str]) -> str:
     return rf"{_NOT_WORD_BEFORE}(?:{_alternation(words)}){_NOT_WORD_AFTER}"
 
 
-def _map_literal(mapping: Mapping[str, str]) -> Column:
+def map_literal(mapping: Mapping[str, str]) -> Column:
     """A constant Spark `map<string,string>` of a Python dict (one JVM call, folded once by the optimiser)."""
     return F.from_json(F.lit(json.dumps(mapping)), "map<string,string>")
 
@@ -91,7 +91,7 @@ def _col(col: ColumnOrName) -> Column:
     return F.col(col) if isinstance(col, str) else col
 
 
-def _let(value: Column, body: Callable[[Column], Column]) -> Column:
+def let(value: Column, body: Callable[[Column], Column]) -> Column:
     """`body(value)` with `value` computed once: `body` may use it many times without copying its tree.
 
     Spark 3.5 has no let-binding; a one-element `transform` is one, from built-in functions only.
@@ -100,8 +100,8 @@ def _let(value: Column, body: Callable[[Column], Column]) -> Column:
     return F.transform(F.array(value), body)[0]
 
 
-def _null_if_empty(col: Column) -> Column:
-    return _let(col, lambda text: F.when(text != "", text))
+def null_if_empty(col: Column) -> Column:
+    return let(col, lambda text: F.when(text != "", text))
 
 
 def _first_match(text: Column, patterns: list[tuple[str, str]], default: str | None = None) -> Column:
@@ -113,7 +113,7 @@ def _first_match(text: Column, patterns: list[tuple[str, str]], default: str | N
             expr = expr.when(value.rlike(f"(?i){pattern}"), F.lit(label))
         return expr.otherwise(F.lit(default).cast("string"))
 
-    return _let(text, labels)
+    return let(text, labels)
 
 
 # --- Regexes built once from the vocabularies ----------------------------------------------
@@ -211,7 +211,7 @@ def _decode_entities(col: Column) -> Column:
     decoded = F.transform(
         tokens,
         lambda token: F.coalesce(
-            _map_literal(HTML_ENTITIES)[token], F.when(token.rlike(f"^{_ENTITY}$"), F.lit(" ")), token
+            map_literal(HTML_ENTITIES)[token], F.when(token.rlike(f"^{_ENTITY}$"), F.lit(" ")), token
         ),
     )
     return F.array_join(decoded, "")
@@ -219,7 +219,7 @@ def _decode_entities(col: Column) -> Column:
 
 def _when_contains(text: Column, marker: str, change: Callable[[Column], Column]) -> Column:
     """`change(text)` where `text` holds `marker`, else `text` as it is: a byte search skips the regex passes."""
-    return _let(text, lambda t: F.when(t.contains(marker), change(t)).otherwise(t))
+    return let(text, lambda t: F.when(t.contains(marker), change(t)).otherwise(t))
 
 
 def _strip_markup(col: Column) -> Column:
@@ -228,7 +228,7 @@ def _strip_markup(col: Column) -> Column:
 
 def _without_zero_width(col: Column) -> Column:
     # format characters are all outside ASCII, and a text is ASCII when it has a byte per character
-    return _let(
+    return let(
         col, lambda t: F.when(F.length(t) == F.octet_length(t), t).otherwise(F.regexp_replace(t, _ZERO_WIDTH, ""))
     )
 
@@ -241,7 +241,7 @@ def clean_text(col: ColumnOrName) -> Column:
     text = _when_contains(_col(col), "<", _strip_markup)
     # feeds that entity-encode their HTML ("&lt;p&gt;...") only show tags after decoding
     text = _when_contains(_when_contains(text, "&", _decode_entities), "<", _strip_tags)
-    return _null_if_empty(_collapse(_without_zero_width(text)))
+    return null_if_empty(_collapse(_without_zero_width(text)))
 
 
 # --- Titles --------------------------------------------------------------------------------
@@ -250,7 +250,7 @@ def clean_text(col: ColumnOrName) -> Column:
 def _case_token(token: Column) -> Column:
     """Casing of one title token: fixed vocabulary, kept acronym/brand ("GCP", "DevOps"), or capitalised."""
     return F.coalesce(
-        _map_literal(TITLE_CASING)[F.lower(token)],
+        map_literal(TITLE_CASING)[F.lower(token)],
         F.when(token.rlike(r"^(?=.*[A-Z])[A-Z0-9]{2,}$|[a-z].*[A-Z]"), token),
         F.initcap(token),
     )
@@ -270,7 +270,7 @@ def normalise_title(col: ColumnOrName) -> Column:
 def normalise_clean_title(text: ColumnOrName) -> Column:
     """`normalise_title` of a title `clean_text` has cleaned (silver cleans each title once for three columns)."""
     # an all-caps title carries no casing information: lower it so acronyms come from the vocabulary
-    text = _let(_col(text), lambda t: F.when(t == F.upper(t), F.lower(t)).otherwise(t))
+    text = let(_col(text), lambda t: F.when(t == F.upper(t), F.lower(t)).otherwise(t))
     text = F.regexp_replace(text, _TITLE_BRACKET_NOISE, " ")
     text = F.regexp_replace(text, _TITLE_LEADING_NOISE, "")
     text = F.regexp_replace(text, _TITLE_TRAILING_NOISE, "")
@@ -282,7 +282,7 @@ def normalise_clean_title(text: ColumnOrName) -> Column:
     text = F.regexp_replace(text, _TITLE_ENGINEERING, "Engineering")  # "VP Eng", "Eng Manager"
     text = F.regexp_replace(text, _TITLE_DEVELOPMENT, "Development")  # "Business Dev", "Dev Manager"
     cased = F.array_join(F.transform(F.split(text, _TOKEN_SPLIT), _case_token), "")
-    return _null_if_empty(F.regexp_replace(_collapse(_lower_minor_words(cased)), _EDGE_PUNCT, ""))
+    return null_if_empty(F.regexp_replace(_collapse(_lower_minor_words(cased)), _EDGE_PUNCT, ""))
 
 
 _LEVEL_MODIFIERS = ["senior", "junior", "principal", "entry level", "mid level", "mid senior"]
@@ -301,9 +301,9 @@ def title_without_level(title: ColumnOrName) -> Column:
     ("Director of Finance", "Head of Data", "Team Lead") stay. A title that is nothing but a
     level keeps it.
     """
-    return _let(
+    return let(
         _col(title),
-        lambda full: _let(
+        lambda full: let(
             F.regexp_replace(F.regexp_replace(full, _LEADING_LEVELS, ""), _TRAILING_NUMERAL, ""),
             lambda bare: F.when(bare == "", full).otherwise(bare),
         ),
@@ -332,7 +332,7 @@ def with_seniority_level(col: ColumnOrName) -> Column:
     """LinkedIn `seniority_level` in the shared vocabulary, else null. `"Mid-Senior level"` -> `"mid"`."""
     key = F.regexp_replace(F.lower(clean_text(col)), r"[\s_-]+", " ")
     key = F.regexp_replace(key, r" level$", "")
-    return _map_literal(LINKEDIN_SENIORITY)[key]
+    return map_literal(LINKEDIN_SENIORITY)[key]
 
 
 # --- Companies -----------------------------------------------------------------------------
@@ -346,7 +346,7 @@ def company_key(col: ColumnOrName) -> Column:
     key = F.regexp_replace(key, r"\s*&\s*", " and ")
     key = F.regexp_replace(key, r"[.'’`]", "")  # "S.A." -> "sa", "O'Neil" -> "oneil"
     key = _collapse(F.regexp_replace(key, r"[^\p{L}\p{N}]+", " "))
-    return _null_if_empty(F.regexp_replace(key, _LEGAL_SUFFIX_RUN, ""))
+    return null_if_empty(F.regexp_replace(key, _LEGAL_SUFFIX_RUN, ""))
 
 
 def company_display(col: ColumnOrName) -> Column:
@@ -373,9 +373,9 @@ def _location_lookups(part: Column) -> Column:
     key = _location_key(part)
     return F.struct(
         part.alias("name"),
-        _map_literal(_US_STATE_KEYS)[key].alias("state"),
-        _map_literal(UK_NATIONS)[key].alias("nation"),
-        _map_literal(COUNTRIES)[key].alias("country"),
+        map_literal(_US_STATE_KEYS)[key].alias("state"),
+        map_literal(UK_NATIONS)[key].alias("nation"),
+        map_literal(COUNTRIES)[key].alias("country"),
     )
 
 
@@ -419,11 +419,11 @@ def _location_struct(text: Column, parts: Column) -> Column:
 
 def parse_location(col: ColumnOrName) -> Column:
     """Struct city/region/country/is_remote: `"Austin, TX"` -> `(Austin, TX, United States, false)`."""
-    return _let(
+    return let(
         clean_text(col),
         lambda text: F.when(
             text.isNotNull(),
-            _let(
+            let(
                 F.transform(_location_parts(text), _location_lookups),
                 lambda parts: _location_struct(text, parts),
             ),

@@ -47,7 +47,7 @@ from __future__ import annotations
 from pyspark.sql import Column
 from pyspark.sql import functions as F
 
-from streaming.normalise import ColumnOrName, _col, _first_match, _let, _map_literal, _null_if_empty, clean_text
+from streaming.normalise import ColumnOrName, _col, _first_match, clean_text, let, map_literal, null_if_empty
 
 __all__ = ["ANNUAL_FACTORS", "SALARY_DDL", "parse_salary"]
 
@@ -206,7 +206,7 @@ _YEARLY_HINT = r"(?i)(?<![a-z])(?:salary|salaries|gehalt|pro[\s-]*rata|ctc)(?![a
 def _currency_of(marker: Column) -> Column:
     """ISO code of a currency marker found by the regexes above ("C$" -> CAD, "GBP" -> GBP), null for ""."""
     key = F.regexp_replace(F.lower(marker), r"[\s.]", "")
-    return F.when(marker != "", F.coalesce(_map_literal(_CURRENCY_MARKERS)[key], F.upper(marker)))
+    return F.when(marker != "", F.coalesce(map_literal(_CURRENCY_MARKERS)[key], F.upper(marker)))
 
 
 def _text_currency(expression: Column, text: Column) -> Column:
@@ -231,7 +231,7 @@ def _field_currency(value: Column) -> Column:
 
 def _period_of(text: Column) -> Column:
     """hour/day/week/month/year of the first period phrase in `text`, else null."""
-    return _first_match(_null_if_empty(F.lower(F.regexp_extract(text, _ANY_PERIOD, 0))), _ANCHORED_PERIODS)
+    return _first_match(null_if_empty(F.lower(F.regexp_extract(text, _ANY_PERIOD, 0))), _ANCHORED_PERIODS)
 
 
 def _amount(number: Column, is_eur: Column) -> Column:
@@ -257,9 +257,9 @@ def _amount(number: Column, is_eur: Column) -> Column:
             .otherwise(s)
         )
         # cast only what is surely a number: an invalid string would fail under ANSI mode
-        return _let(plain, lambda p: F.when(p.rlike(r"^\d+(?:\.\d+)?$"), p.cast("double")))
+        return let(plain, lambda p: F.when(p.rlike(r"^\d+(?:\.\d+)?$"), p.cast("double")))
 
-    return _let(number, parse)
+    return let(number, parse)
 
 
 def _figure(token: Column, is_eur: Column) -> Column:
@@ -269,7 +269,7 @@ def _figure(token: Column, is_eur: Column) -> Column:
     """
     number = F.regexp_extract(token, _FIGURE_PARTS, 1)
     word = F.lower(F.trim(F.regexp_extract(token, _FIGURE_PARTS, 2)))
-    multiplier = _map_literal({name: str(times) for name, times in _MULTIPLIERS.items()})[word].cast("double")
+    multiplier = map_literal({name: str(times) for name, times in _MULTIPLIERS.items()})[word].cast("double")
     return F.struct(
         _amount(number, is_eur).alias("base"),
         F.coalesce(multiplier, F.lit(1.0)).alias("multiplier"),
@@ -283,7 +283,7 @@ def _field_amount(value: Column, is_eur: Column) -> Column:
     amount = F.when(field.rlike(r"^\d+(?:\.\d+)?(?:[eE][+-]?\d+)?$"), field.cast("double")).otherwise(
         _amount(F.regexp_extract(field, _NUM, 0), is_eur)
     )
-    return _let(amount, lambda a: F.when(a > 0, a))
+    return let(amount, lambda a: F.when(a > 0, a))
 
 
 def _text_range(figures: Column, qualifier: Column, has_plus: Column) -> Column:
@@ -347,7 +347,7 @@ def _found(text: Column, min_field: Column, max_field: Column, currency_field: C
         _field_currency(currency_field.cast("string")).alias("field_currency"),
         _period_of(F.concat(F.lit("per "), F.trim(period_field.cast("string")))).alias("field_period"),
     )
-    return _let(
+    return let(
         searchable,
         lambda s: F.struct(
             s.alias("text"),
@@ -383,7 +383,7 @@ def _read(labelled: Column) -> Column:
         _field_amount(found["max"], field_is_eur).alias("field_max"),
         found["field_currency"].alias("field_currency"),
         found["field_period"].alias("field_period"),
-        _let(figures, lambda f: _text_range(f, found["qualifier"], found["has_plus"])).alias("text_range"),
+        let(figures, lambda f: _text_range(f, found["qualifier"], found["has_plus"])).alias("text_range"),
         text_currency.alias("text_currency"),
         labelled["text_period"].alias("text_period"),
     )
@@ -400,7 +400,7 @@ def _chosen(read: Column) -> Column:
     period = F.when(use_fields, F.coalesce(read["field_period"], read["text_period"])).otherwise(
         F.coalesce(read["text_period"], read["field_period"])
     )
-    return _let(
+    return let(
         F.struct(low.alias("low"), high.alias("high"), currency.alias("currency"), period.alias("period")),
         lambda c: F.struct(
             F.when(c["low"] > c["high"], c["high"]).otherwise(c["low"]).alias("low"),
@@ -415,7 +415,7 @@ def _salary_struct(chosen: Column) -> Column:
     """Stage 5: period inferred when missing, annual amounts, all null without an amount."""
     has_amount = chosen["low"].isNotNull() | chosen["high"].isNotNull()
     period = F.coalesce(chosen["period"], _inferred_period(F.greatest(chosen["low"], chosen["high"])))
-    return _let(
+    return let(
         F.when(has_amount, period),
         lambda p: F.struct(
             chosen["low"].alias("salary_min"),
@@ -446,5 +446,5 @@ def parse_salary(
     stages = (_labelled, _read, _chosen, _salary_struct)  # each stage's struct is computed once
     salary = found
     for stage in stages:
-        salary = _let(salary, stage)
+        salary = let(salary, stage)
     return salary

@@ -27,6 +27,7 @@ from streaming.salary import SALARY_DDL, parse_salary
 from streaming.title_taxonomy import JOB_FAMILY_COLUMNS, job_family_of
 
 QUERY_NAME = "silver_job_postings"
+CHANGE_FEED = "delta.enableChangeDataFeed"  # silver table property the nightly job relies on
 
 # Posting fields whose change makes a record an update rather than a duplicate (not the scrape
 # time, search keyword or Kafka coordinates, which differ every time the same job is seen).
@@ -328,6 +329,9 @@ def silver_bookkeeping() -> list[Column]:
 def ensure_silver_table(spark: SparkSession, path: str, rows_df: DataFrame) -> None:
     """Create silver with the batch's content columns plus bookkeeping, or add the columns it lacks.
 
+    Silver records its change data feed: the nightly job reads which postings changed since its
+    last run from it (a lake older than that gets the property here, once).
+
     The add is Delta's own schema evolution (`ALTER TABLE ... ADD COLUMNS`, a metadata-only commit):
     a lake written by an older joblake gains the new columns, null for the rows already there,
     and the stream carries on from its checkpoint.
@@ -339,13 +343,16 @@ def ensure_silver_table(spark: SparkSession, path: str, rows_df: DataFrame) -> N
         *silver_bookkeeping(),
     )
     if not DeltaTable.isDeltaTable(spark, path):
-        wanted_df.write.format("delta").save(path)
+        wanted_df.write.format("delta").option(CHANGE_FEED, "true").save(path)
         return
-    have = set(DeltaTable.forPath(spark, path).toDF().columns)
+    table = DeltaTable.forPath(spark, path)
+    have = set(table.toDF().columns)
     missing = [f for f in wanted_df.schema.fields if f.name not in have]
     if missing:
         columns = ", ".join(f"`{f.name}` {f.dataType.simpleString()}" for f in missing)
         spark.sql(f"ALTER TABLE delta.`{path}` ADD COLUMNS ({columns})")
+    if table.detail().first()["properties"].get(CHANGE_FEED) != "true":
+        spark.sql(f"ALTER TABLE delta.`{path}` SET TBLPROPERTIES ({CHANGE_FEED} = true)")
 
 
 def with_closed_event_key(decoded_df: DataFrame) -> DataFrame:

@@ -306,6 +306,21 @@ COUNTRIES: dict[str, str] = {
     "danmark": "Denmark",
 }
 
+# The world region of every country COUNTRIES names (UN M49 continental regions), the top of
+# gold.dim_location's hierarchy: world region -> country -> region/state -> city.
+WORLD_REGIONS: dict[str, str] = {
+    "United States": "Americas",
+    "Canada": "Americas",
+    "India": "Asia",
+    **dict.fromkeys(
+        (
+            "United Kingdom", "Germany", "France", "Netherlands", "Ireland", "Spain", "Italy", "Poland",
+            "Sweden", "Switzerland", "Portugal", "Austria", "Belgium", "Denmark",
+        ),
+        "Europe",
+    ),
+}  # fmt: skip
+
 # UK nations are regions of the United Kingdom ("London, England").
 UK_NATIONS: dict[str, str] = {
     "england": "England",

@@ -7,7 +7,15 @@ from pathlib import Path
 
 import pytest
 
-from spark_jobs.skill_eval import bio_spans, esco_linked_sentences, joined_with_offsets, score, skillspan_sentences
+from spark_jobs.skill_eval import (
+    Sentence,
+    bio_spans,
+    esco_linked_sentences,
+    joined_with_offsets,
+    report,
+    score,
+    skillspan_sentences,
+)
 
 
 @pytest.mark.parametrize(
@@ -74,3 +82,14 @@ def test_esco_linked_sentences(tmp_path: Path) -> None:
     [sentence] = esco_linked_sentences(path, "tech")
     assert [sentence.text[a:b] for a, b in sentence.spans["mention"]] == ["Python", "Git"]
     assert list(sentence.labels.values()) == ["Python (computer programming)"]
+
+
+def test_report_scores_unlinked_tagger_spans_as_knowledge() -> None:
+    text = "Python Kubernetes and teamwork"
+    sentence = Sentence("dev-tech-1-0", "tech", text, {"knowledge": [(0, 6), (7, 17)], "skill": [(22, 30)]})
+    found = {sentence.sentence_id: [((0, 6), "python"), ((7, 17), None), ((22, 30), "teamwork")]}
+    figures = report([sentence], found, ["knowledge", "skill"])
+    knowledge, skill = figures["knowledge"]["all"], figures["skill"]["all"]
+    assert knowledge["strict"]["predicted"] == 2 and knowledge["strict"]["f1"] == 1.0  # Python and the unlinked span
+    assert knowledge["unlinked"] == 1
+    assert skill["strict"]["predicted"] == 1 and skill["strict"]["f1"] == 1.0  # a soft skill counts as a skill

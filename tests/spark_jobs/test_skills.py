@@ -1,11 +1,15 @@
-"""spark_jobs.skills: the Spark NLP skill matcher and its context rules, on a small inline taxonomy."""
+"""spark_jobs.skills: the Spark NLP matcher, its context rules and the knowledge tagger, on an inline taxonomy."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import pytest
 from pyspark.sql import SparkSession
 
+from lakehouse.config import Settings
 from spark_jobs.skills import Skill, alias_key, shipped_skills, skill_mentions
+from tests.conftest import REPO
 
 
 def _skill(skill_id: str, *aliases: str, ambiguous: bool = False, category: str = "programming_language") -> Skill:
@@ -27,8 +31,9 @@ SKILLS = (
 
 
 def found(spark: SparkSession, text: str) -> list[tuple[str, str]]:
+    """The dictionary's mentions alone (no tagger): the context rules decide."""
     df = spark.createDataFrame([("p1", text)], "posting_key string, text string")
-    rows = skill_mentions(df, "posting_key", "text", SKILLS).orderBy("begin").collect()
+    rows = skill_mentions(df, "posting_key", "text", SKILLS, tagger=False).orderBy("begin").collect()
     for row in rows:  # offsets point at the surface in the text
         assert text[row["begin"] : row["end"]] == row["surface"]
     return [(row["skill_id"], row["surface"]) for row in rows]
@@ -69,14 +74,14 @@ def test_mentions_carry_their_sentence(spark: SparkSession) -> None:
     df = spark.createDataFrame(
         [("p1", "Data Engineer.\nWe use Python daily. And SQL.")], "posting_key string, text string"
     )
-    rows = skill_mentions(df, "posting_key", "text", SKILLS).orderBy("begin").collect()
+    rows = skill_mentions(df, "posting_key", "text", SKILLS, tagger=False).orderBy("begin").collect()
     assert [(r["skill_id"], r["sentence_index"]) for r in rows] == [("python", 1), ("sql", 2)]
 
 
 @pytest.mark.spark
 def test_null_text_has_no_mentions(spark: SparkSession) -> None:
     df = spark.createDataFrame([("p1", None)], "posting_key string, text string")
-    assert skill_mentions(df, "posting_key", "text", SKILLS).count() == 0
+    assert skill_mentions(df, "posting_key", "text", SKILLS, tagger=False).count() == 0
 
 
 @pytest.mark.parametrize(
@@ -90,3 +95,66 @@ def test_alias_key(text: str, key: str) -> None:
 def test_shipped_aliases_are_unique() -> None:
     keys = [alias_key(alias) for skill in shipped_skills() for alias in skill.aliases]
     assert len(keys) == len(set(keys)) > 1000
+
+
+@pytest.fixture(scope="module")
+def model_settings(settings: Settings) -> Settings:
+    """The test profile with the embedding model read from the repository's .jars/models."""
+    models = REPO / ".jars" / "models"
+    return settings.with_overrides(
+        {
+            "embeddings.model_jar": str(models / Path(settings["embeddings.model_jar"]).name),
+            "embeddings.model_dir": str(models / Path(settings["embeddings.model_dir"]).name),
+        }
+    )
+
+
+TAGGED_SKILLS = (
+    *SKILLS,
+    _skill("teamwork", "teamwork", category="soft_skill"),
+    _skill("parking", "parking", category="other_software"),  # an ordinary word listed as a tool
+)
+
+
+def tagged(spark: SparkSession, settings: Settings, text: str) -> list[tuple[str | None, str]]:
+    """The mentions with the knowledge tagger and the shipped weights."""
+    df = spark.createDataFrame([("p1", text)], "posting_key string, text string")
+    rows = skill_mentions(df, "posting_key", "text", TAGGED_SKILLS, settings=settings).orderBy("begin").collect()
+    for row in rows:
+        assert text[row["begin"] : row["end"]] == row["surface"]
+    return [(row["skill_id"], row["surface"]) for row in rows]
+
+
+@pytest.mark.spark
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a match the tagger confirms keeps its skill; tools the dictionary does not know have none
+        (
+            "Deploy on Amazon Web Services. Experience with Kubernetes and Terraform is required.",
+            [("amazon_web_services", "Amazon Web Services"), (None, "Kubernetes"), (None, "Terraform")],
+        ),
+        # the dictionary's rules keep "parking" (not an ambiguous name): the tagger sees no technology
+        ("We offer a friendly team and free parking.", []),
+        # soft skills are the context rules' to decide, with or without the tagger
+        ("You value teamwork.", [("teamwork", "teamwork")]),
+        ("", []),
+    ],
+)
+def test_skill_mentions_with_the_tagger(
+    spark: SparkSession, model_settings: Settings, text: str, expected: list[tuple[str | None, str]]
+) -> None:
+    assert tagged(spark, model_settings, text) == expected
+
+
+@pytest.mark.spark
+def test_tagger_mentions_carry_their_sentence(spark: SparkSession, model_settings: Settings) -> None:
+    df = spark.createDataFrame(
+        [("p1", "Platform Engineer.\nExperience with Kubernetes and Terraform is required."), ("p2", None)],
+        "posting_key string, text string",
+    )
+    rows = skill_mentions(df, "posting_key", "text", TAGGED_SKILLS, settings=model_settings).orderBy("begin").collect()
+    assert [(r["posting_key"], r["surface"], r["sentence_index"], r["ambiguous"]) for r in rows] == [
+        ("p1", "Kubernetes", 1, False),
+        ("p1", "Terraform", 1, False),
+    ]

@@ -1,0 +1,288 @@
+"""Knowledge spans (technologies, tools, domains) in a sentence: a learned tagger over MiniLM token vectors.
+
+`spark_jobs.skills` runs it on every sentence of the Spark NLP pipeline and keeps a dictionary
+match only where it finds a knowledge span; a span the dictionary missed is kept without a skill.
+
+How a sentence is read, token by token (the Spark NLP tokens):
+
+- its contextual vector: all-MiniLM-L6-v2, the model `spark_jobs.embeddings` loads, frozen; the
+  mean of the vectors of the token's word pieces, with the previous and the next token's vectors;
+- hand features: inside a dictionary match (first token, several tokens, category, ambiguous name,
+  names a role, passes the dictionary's context rules), its shape (capital, all caps, inner
+  capital, digit, symbol, punctuation, first in the sentence, length), the sentence's (an
+  unambiguous match in it, a technical cue word, its length), and those of its neighbours.
+
+Networks with one hidden layer (a few, fitted with different seeds; their probabilities are
+averaged) give each token the probabilities of O, B and I (outside, first, inside a knowledge
+span). Runs of tokens with P(B) + P(I) above `CANDIDATE_PROBABILITY` are the candidate spans (a B
+starts a new one; punctuation at their edges is cut), and a logistic regression over span features
+(its token probabilities, length, dictionary features, shape, its neighbours' probabilities) keeps
+a candidate when its probability of overlapping a knowledge span is above `KEEP_PROBABILITY`.
+
+The weights (`spark_jobs/data/knowledge_tagger.npz`: numbers and the taxonomy's category names, no
+text from the data) are learned from the train split of SkillSpan (Zhang et al., "SkillSpan:
+Hard and Soft Skill Extraction from English Job Postings", NAACL 2022; MIT / CC BY 4.0) by
+`python -m spark_jobs.train_knowledge_tagger`, which reproduces them from that file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+
+from spark_jobs.embeddings import DIM, SentenceEncoder
+
+WEIGHTS_FILE = "knowledge_tagger.npz"
+CANDIDATE_PROBABILITY = 0.3  # P(B) + P(I) of the tokens of a candidate span
+KEEP_PROBABILITY = 0.6  # the span model's probability that a candidate overlaps a knowledge span (chosen on train CV)
+OUTSIDE, FIRST, INSIDE = 0, 1, 2  # token classes (O, B, I), in the order of the token model's outputs
+
+# hand features of one token, before its neighbours' copies
+IN_MATCH, MATCH_FIRST, MATCH_LONG, AMBIGUOUS, NAMES_ROLE, MATCH_CAPITALISED, PASSES_RULES = range(7)
+N_MATCH = 7
+SHAPE = ("capital", "all_caps", "inner_capital", "digit", "symbol", "punctuation", "first", "length")
+SENTENCE = ("unambiguous_match", "cue", "short", "length")
+SPAN_FEATURES = 16
+
+
+@dataclass(frozen=True)
+class Match:
+    """A dictionary match over the tokens [first, stop) of a sentence."""
+
+    first: int
+    stop: int
+    category: str
+    ambiguous: bool  # a one-word name that is also an ordinary word
+    names_role: bool  # followed by a role noun ("Java Developer")
+
+
+def hand_features(
+    words: Sequence[str], matches: Sequence[Match], has_cue: bool, categories: Sequence[str]
+) -> np.ndarray:
+    """(len(words), n) float32: each token's dictionary, shape and sentence features, then its neighbours'."""
+    n = len(words)
+    n_own = N_MATCH + len(categories) + len(SHAPE) + len(SENTENCE)
+    own = np.zeros((n, n_own), np.float32)
+    has_unambiguous = any(not m.ambiguous for m in matches)
+    column = {category: N_MATCH + i for i, category in enumerate(categories)}
+    for m in matches:
+        capitalised = any(w != w.lower() for w in words[m.first : m.stop])
+        passes = not m.names_role and (not m.ambiguous or (capitalised and (has_unambiguous or has_cue)))
+        rows = slice(m.first, m.stop)
+        own[rows, IN_MATCH] = 1
+        own[m.first, MATCH_FIRST] = 1
+        own[rows, MATCH_LONG] = m.stop - m.first > 1
+        own[rows, AMBIGUOUS] = m.ambiguous
+        own[rows, NAMES_ROLE] = m.names_role
+        own[rows, MATCH_CAPITALISED] = capitalised
+        own[rows, PASSES_RULES] = passes
+        if m.category in column:
+            own[rows, column[m.category]] = 1
+    shape = N_MATCH + len(categories)
+    for t, w in enumerate(words):
+        has_alnum = any(c.isalnum() for c in w)
+        own[t, shape : shape + len(SHAPE)] = (
+            w[:1].isupper(),
+            len(w) > 1 and w.isupper(),
+            any(c.isupper() for c in w[1:]) and not w.isupper(),
+            any(c.isdigit() for c in w),
+            has_alnum and any(c in "+#./" for c in w),
+            not has_alnum,
+            t == 0,
+            min(len(w), 12) / 12,
+        )
+    own[:, shape + len(SHAPE) :] = (has_unambiguous, has_cue, n <= 4, min(n, 40) / 40)
+    return np.hstack([own, _shifted(own, 1), _shifted(own, -1)])
+
+
+def _shifted(rows: np.ndarray, by: int) -> np.ndarray:
+    """`rows` moved down by `by` rows (up when negative), zeros where nothing moved in."""
+    out = np.zeros_like(rows)
+    if by > 0:
+        out[by:] = rows[:-by]
+    else:
+        out[:by] = rows[-by:]
+    return out
+
+
+def word_vectors(encoder: SentenceEncoder, words: Sequence[str]) -> np.ndarray:
+    """(len(words), 3 * DIM) float32: each word's MiniLM vector (mean of its pieces'), then its neighbours'.
+
+    The words go to the model as one pre-tokenised text; a text longer than the model's window is
+    read in consecutive windows (the tokenizer's overflow), each its own call.
+    """
+    vectors = np.zeros((len(words), DIM), np.float32)
+    if not words:
+        return np.zeros((0, 3 * DIM), np.float32)
+    pieces = np.zeros(len(words), np.float32)
+    encoding = encoder.tokenizer.encode(list(words), is_pretokenized=True)
+    for window in [encoding, *encoding.overflowing]:
+        ids = np.array([window.ids], dtype=np.int64)
+        feeds = {"input_ids": ids, "attention_mask": np.ones_like(ids), "token_type_ids": np.zeros_like(ids)}
+        hidden = encoder.session.run(["last_hidden_state"], feeds)[0][0]
+        word_ids = np.array([-1 if w is None else w for w in window.word_ids])
+        inside = word_ids >= 0
+        np.add.at(vectors, word_ids[inside], hidden[inside])
+        np.add.at(pieces, word_ids[inside], 1)
+    vectors /= np.maximum(pieces, 1)[:, None]
+    return np.hstack([vectors, _shifted(vectors, 1), _shifted(vectors, -1)])
+
+
+def candidate_spans(probabilities: np.ndarray, words: Sequence[str]) -> list[tuple[int, int]]:
+    """Token spans [a, b) of runs with P(B) + P(I) above CANDIDATE_PROBABILITY, without punctuation at the edges.
+
+    A token more likely B than I starts a new span.
+    """
+    inside = probabilities[:, FIRST] + probabilities[:, INSIDE] > CANDIDATE_PROBABILITY
+    runs, start = [], None
+    for t in range(len(words)):
+        if inside[t] and (start is None or probabilities[t, FIRST] > probabilities[t, INSIDE]):
+            if start is not None:
+                runs.append((start, t))
+            start = t
+        elif not inside[t] and start is not None:
+            runs.append((start, t))
+            start = None
+    if start is not None:
+        runs.append((start, len(words)))
+    spans = []
+    for a, b in runs:
+        while a < b and not any(c.isalnum() for c in words[a]):
+            a += 1
+        while b > a and not any(c.isalnum() for c in words[b - 1]):
+            b -= 1
+        if a < b:
+            spans.append((a, b))
+    return spans
+
+
+def span_features(probabilities: np.ndarray, hand: np.ndarray, words: Sequence[str], a: int, b: int) -> np.ndarray:
+    """SPAN_FEATURES float32 values describing the candidate span [a, b) for the span model."""
+    p = probabilities[a:b, FIRST] + probabilities[a:b, INSIDE]
+    before = probabilities[a - 1, FIRST] + probabilities[a - 1, INSIDE] if a > 0 else 0.0
+    after = probabilities[b, FIRST] + probabilities[b, INSIDE] if b < len(words) else 0.0
+    own = hand[a:b]
+    return np.array(
+        [
+            p.max(),
+            p.mean(),
+            p.min(),
+            probabilities[a, FIRST],
+            b - a,
+            min(b - a, 5) / 5,
+            own[:, IN_MATCH].mean(),
+            own[:, IN_MATCH].max(),
+            own[:, AMBIGUOUS].max(),
+            own[:, PASSES_RULES].max(),
+            own[:, MATCH_CAPITALISED].max(),
+            np.mean([w[:1].isupper() for w in words[a:b]]),
+            np.mean([w.islower() for w in words[a:b]]),
+            before,
+            after,
+            min(len(words), 40) / 40,
+        ],
+        np.float32,
+    )
+
+
+@dataclass(frozen=True)
+class TaggerWeights:
+    """The tagger's numbers: the token networks (with their input scaling) and the span model.
+
+    The networks' arrays are stacked along a first axis, one slice per network: hidden_weights
+    (networks, features, hidden), hidden_bias (networks, hidden), output_weights (networks, hidden, 3),
+    output_bias (networks, 3). A single network's 2-d arrays are read as a stack of one.
+    """
+
+    categories: tuple[str, ...]
+    token_mean: np.ndarray
+    token_scale: np.ndarray
+    hidden_weights: np.ndarray
+    hidden_bias: np.ndarray
+    output_weights: np.ndarray
+    output_bias: np.ndarray
+    span_mean: np.ndarray
+    span_scale: np.ndarray
+    span_weights: np.ndarray
+    span_bias: float
+
+    def token_probabilities(self, features: np.ndarray) -> np.ndarray:
+        """(n, 3) probabilities of O, B, I for (n, features) token rows: the mean of the networks'."""
+        scaled = (features - self.token_mean) / self.token_scale
+        networks = zip(
+            _stacked(self.hidden_weights, 3),
+            _stacked(self.hidden_bias, 2),
+            _stacked(self.output_weights, 3),
+            _stacked(self.output_bias, 2),
+            strict=True,
+        )
+        total = np.zeros((len(features), 3), np.float64)
+        for hidden_weights, hidden_bias, output_weights, output_bias in networks:
+            hidden = np.maximum(scaled @ hidden_weights + hidden_bias, 0)
+            logits = hidden @ output_weights + output_bias
+            logits -= logits.max(axis=1, keepdims=True)
+            odds = np.exp(logits)
+            total += odds / odds.sum(axis=1, keepdims=True)
+        return total / len(_stacked(self.output_bias, 2))
+
+    def span_probabilities(self, features: np.ndarray) -> np.ndarray:
+        """The probability that each candidate span (one row of span features) overlaps a knowledge span."""
+        scaled = (features - self.span_mean) / self.span_scale
+        return 1 / (1 + np.exp(-(scaled @ self.span_weights + self.span_bias)))
+
+    def save(self, path: Path | str) -> None:
+        """Write the weights as a compressed .npz of float32 arrays (and the category names)."""
+        arrays = {name: np.asarray(value, np.float32) for name, value in vars(self).items() if name != "categories"}
+        np.savez_compressed(path, categories=np.array(self.categories, dtype=str), **arrays)
+
+    @classmethod
+    def load(cls, path: Path | str) -> TaggerWeights:
+        """Weights written by `save`."""
+        with np.load(path, allow_pickle=False) as data:
+            values = {name: data[name] for name in data.files}
+        categories = tuple(str(c) for c in values.pop("categories"))
+        return cls(categories=categories, **{**values, "span_bias": float(values["span_bias"])})
+
+
+def _stacked(array: np.ndarray, ndim: int) -> np.ndarray:
+    """`array` with a first axis of networks: a single network's array becomes a stack of one."""
+    return array if array.ndim == ndim else array[np.newaxis]
+
+
+@cache
+def shipped_weights() -> TaggerWeights:
+    """The weights joblake ships (`spark_jobs/data/knowledge_tagger.npz`)."""
+    with resources.as_file(resources.files("spark_jobs.data").joinpath(WEIGHTS_FILE)) as path:
+        return TaggerWeights.load(path)
+
+
+def sentence_inputs(
+    encoder: SentenceEncoder, words: Sequence[str], matches: Sequence[Match], has_cue: bool, categories: Sequence[str]
+) -> tuple[np.ndarray, np.ndarray]:
+    """(token features, hand features) of one sentence: the token model's input, and the part the span model reads."""
+    hand = hand_features(words, matches, has_cue, categories)
+    return np.hstack([word_vectors(encoder, words), hand]), hand
+
+
+def tag_sentence(
+    weights: TaggerWeights,
+    encoder: SentenceEncoder,
+    words: Sequence[str],
+    matches: Sequence[Match],
+    has_cue: bool,
+) -> list[tuple[int, int, float]]:
+    """The knowledge spans of one sentence: (first token, stop token, probability), best guesses only."""
+    if not words:
+        return []
+    features, hand = sentence_inputs(encoder, words, matches, has_cue, weights.categories)
+    probabilities = weights.token_probabilities(features)
+    spans = candidate_spans(probabilities, words)
+    if not spans:
+        return []
+    scores = weights.span_probabilities(np.stack([span_features(probabilities, hand, words, a, b) for a, b in spans]))
+    return [(a, b, float(s)) for (a, b), s in zip(spans, scores, strict=True) if s > KEEP_PROBABILITY]

@@ -1,0 +1,202 @@
+"""spark_jobs.skill_tagger: features, span decoding and the shipped weights on small inline sentences."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from lakehouse.config import Settings
+from spark_jobs import embeddings
+from spark_jobs.embeddings import DIM
+from spark_jobs.skill_tagger import (
+    AMBIGUOUS,
+    IN_MATCH,
+    MATCH_FIRST,
+    PASSES_RULES,
+    SPAN_FEATURES,
+    Match,
+    TaggerWeights,
+    candidate_spans,
+    hand_features,
+    shipped_weights,
+    span_features,
+    tag_sentence,
+    word_vectors,
+)
+from tests.conftest import REPO
+
+CATEGORIES = ("cloud", "programming_language")
+
+
+@pytest.fixture(scope="module")
+def model_settings(settings: Settings) -> Settings:
+    """The test profile with the model read from the repository's .jars/models."""
+    models = REPO / ".jars" / "models"
+    return settings.with_overrides(
+        {
+            "embeddings.model_jar": str(models / Path(settings["embeddings.model_jar"]).name),
+            "embeddings.model_dir": str(models / Path(settings["embeddings.model_dir"]).name),
+        }
+    )
+
+
+@pytest.fixture(scope="module")
+def encoder(model_settings: Settings) -> embeddings.SentenceEncoder:
+    return embeddings.encoder_for(*embeddings.model_args(model_settings))
+
+
+def test_hand_features_mark_matches_and_neighbours() -> None:
+    words = ["Use", "Amazon", "Web", "Services", "and", "r"]
+    matches = [Match(1, 4, "cloud", False, False), Match(5, 6, "programming_language", True, False)]
+    features = hand_features(words, matches, has_cue=False, categories=CATEGORIES)
+    own = features.shape[1] // 3
+    assert features.shape == (6, 3 * own)
+    assert features[:, IN_MATCH].tolist() == [0, 1, 1, 1, 0, 1]
+    assert features[:, MATCH_FIRST].tolist() == [0, 1, 0, 0, 0, 1]
+    assert features[:, AMBIGUOUS].tolist() == [0, 0, 0, 0, 0, 1]
+    # lower-case "r" is prose to the context rules, "Amazon Web Services" is not
+    assert features[:, PASSES_RULES].tolist() == [0, 1, 1, 1, 0, 0]
+    # the next copy holds the previous token's features, the last copy the next token's
+    np.testing.assert_array_equal(features[1:, own : own + own], features[:-1, :own])
+    np.testing.assert_array_equal(features[:-1, 2 * own :], features[1:, :own])
+    assert not features[0, own : 2 * own].any() and not features[-1, 2 * own :].any()  # no token beyond the ends
+
+
+def test_hand_features_of_an_unknown_category_leave_the_category_columns_empty() -> None:
+    known = hand_features(["Go"], [Match(0, 1, "cloud", False, False)], False, CATEGORIES)
+    unknown = hand_features(["Go"], [Match(0, 1, "no_such_category", False, False)], False, CATEGORIES)
+    assert (known - unknown).sum() == 1  # only the "cloud" column differs
+
+
+def _probabilities(inside: list[float], first: list[float]) -> np.ndarray:
+    """Token probabilities with P(B) + P(I) = inside and P(B) = first."""
+    b, i = np.array(first), np.array(inside) - np.array(first)
+    return np.stack([1 - b - i, b, i], axis=1)
+
+
+@pytest.mark.parametrize(
+    ("words", "inside", "first", "spans"),
+    [
+        (["Know", "Apache", "Kafka", "well"], [0.1, 0.9, 0.8, 0.1], [0.0, 0.8, 0.1, 0.0], [(1, 3)]),
+        (["Python", "Java"], [0.9, 0.9], [0.8, 0.7], [(0, 1), (1, 2)]),  # a B starts a new span
+        (["Python", "Java"], [0.9, 0.9], [0.8, 0.2], [(0, 2)]),  # an I continues it
+        (["(", "SQL", ")"], [0.9, 0.9, 0.9], [0.8, 0.1, 0.1], [(1, 2)]),  # punctuation at the edges is cut
+        ([",", ";"], [0.9, 0.9], [0.8, 0.1], []),  # nothing but punctuation
+        (["team", "work"], [0.2, 0.3], [0.2, 0.0], []),  # at or below CANDIDATE_PROBABILITY
+        ([], [], [], []),
+    ],
+)
+def test_candidate_spans(words, inside, first, spans) -> None:
+    probabilities = _probabilities(inside, first) if words else np.zeros((0, 3))
+    assert candidate_spans(probabilities, words) == spans
+
+
+def test_span_features() -> None:
+    words = ["Know", "Apache", "Kafka"]
+    probabilities = _probabilities([0.2, 0.9, 0.7], [0.1, 0.8, 0.1])
+    hand = hand_features(words, [Match(1, 3, "cloud", False, False)], False, CATEGORIES)
+    features = span_features(probabilities, hand, words, 1, 3)
+    assert features.shape == (SPAN_FEATURES,)
+    np.testing.assert_allclose(features[:5], [0.9, 0.8, 0.7, 0.8, 2])
+    np.testing.assert_allclose(features[13:15], [0.2, 0.0])  # the neighbours' probabilities
+
+
+def test_weights_round_trip(tmp_path: Path) -> None:
+    rng = np.random.default_rng(0)
+    weights = TaggerWeights(
+        categories=CATEGORIES,
+        token_mean=rng.normal(size=4).astype(np.float32),
+        token_scale=np.ones(4, np.float32),
+        hidden_weights=rng.normal(size=(4, 5)).astype(np.float32),
+        hidden_bias=np.zeros(5, np.float32),
+        output_weights=rng.normal(size=(5, 3)).astype(np.float32),
+        output_bias=np.zeros(3, np.float32),
+        span_mean=np.zeros(SPAN_FEATURES, np.float32),
+        span_scale=np.ones(SPAN_FEATURES, np.float32),
+        span_weights=rng.normal(size=SPAN_FEATURES).astype(np.float32),
+        span_bias=-0.5,
+    )
+    weights.save(tmp_path / "w.npz")
+    loaded = TaggerWeights.load(tmp_path / "w.npz")
+    assert loaded.categories == CATEGORIES
+    assert loaded.span_bias == -0.5
+    rows = rng.normal(size=(7, 4)).astype(np.float32)
+    np.testing.assert_array_equal(loaded.token_probabilities(rows), weights.token_probabilities(rows))
+    np.testing.assert_allclose(weights.token_probabilities(rows).sum(axis=1), 1, rtol=1e-6)
+    spans = rng.normal(size=(2, SPAN_FEATURES)).astype(np.float32)
+    assert ((weights.span_probabilities(spans) > 0) & (weights.span_probabilities(spans) < 1)).all()
+
+
+def test_token_probabilities_average_stacked_networks() -> None:
+    rng = np.random.default_rng(1)
+    first, second = (
+        TaggerWeights(
+            categories=CATEGORIES,
+            token_mean=np.zeros(4, np.float32),
+            token_scale=np.ones(4, np.float32),
+            hidden_weights=rng.normal(size=(4, 5)).astype(np.float32),
+            hidden_bias=rng.normal(size=5).astype(np.float32),
+            output_weights=rng.normal(size=(5, 3)).astype(np.float32),
+            output_bias=rng.normal(size=3).astype(np.float32),
+            span_mean=np.zeros(SPAN_FEATURES, np.float32),
+            span_scale=np.ones(SPAN_FEATURES, np.float32),
+            span_weights=np.zeros(SPAN_FEATURES, np.float32),
+            span_bias=0.0,
+        )
+        for _ in range(2)
+    )
+    both = TaggerWeights(
+        **{
+            **vars(first),
+            **{
+                name: np.stack([getattr(first, name), getattr(second, name)])
+                for name in ("hidden_weights", "hidden_bias", "output_weights", "output_bias")
+            },
+        }
+    )
+    rows = rng.normal(size=(6, 4)).astype(np.float32)
+    expected = (first.token_probabilities(rows) + second.token_probabilities(rows)) / 2
+    np.testing.assert_allclose(both.token_probabilities(rows), expected, rtol=1e-6)
+
+
+def test_shipped_weights_fit_the_features() -> None:
+    weights = shipped_weights()
+    n_hand = hand_features(["x"], [], False, weights.categories).shape[1]
+    networks = weights.hidden_weights.shape[0]
+    assert weights.hidden_weights.shape[1] == 3 * DIM + n_hand == weights.token_mean.shape[0]
+    assert weights.output_weights.shape[::2] == (networks, 3) and weights.output_bias.shape == (networks, 3)
+    assert weights.span_weights.shape == (SPAN_FEATURES,)
+
+
+def test_word_vectors(encoder: embeddings.SentenceEncoder) -> None:
+    words = ["Experience", "with", "C++", "and", "Kubernetes-based", "tools"]
+    vectors = word_vectors(encoder, words)
+    assert vectors.shape == (6, 3 * DIM) and vectors.dtype == np.float32
+    np.testing.assert_array_equal(vectors[1:, DIM : 2 * DIM], vectors[:-1, :DIM])  # the previous word's
+    np.testing.assert_array_equal(vectors[:-1, 2 * DIM :], vectors[1:, :DIM])  # the next word's
+    # the same word reads differently in another sentence: the vectors are contextual
+    other = word_vectors(encoder, ["Cook", "with", "care"])
+    assert not np.allclose(vectors[1, :DIM], other[1, :DIM])
+
+
+def test_word_vectors_of_a_text_longer_than_the_model_window(encoder: embeddings.SentenceEncoder) -> None:
+    words = [f"tool{i}" for i in range(400)]  # several pieces each: well over the 256-piece window
+    vectors = word_vectors(encoder, words)[:, :DIM]
+    assert np.linalg.norm(vectors, axis=1).min() > 0  # every word has a vector
+
+
+@pytest.mark.parametrize(
+    ("words", "expected"),
+    [
+        # technologies in a requirement
+        (["Experience", "with", "Kubernetes", "and", "Terraform", "is", "required", "."], {"Kubernetes", "Terraform"}),
+        # nothing technical
+        (["We", "offer", "a", "friendly", "team", "and", "free", "parking", "."], set()),
+    ],
+)
+def test_tag_sentence_with_the_shipped_weights(encoder, words: list[str], expected: set[str]) -> None:
+    spans = tag_sentence(shipped_weights(), encoder, words, [], has_cue=False)
+    assert {" ".join(words[a:b]) for a, b, _ in spans} == expected
+    assert all(0.5 < score <= 1 for _, _, score in spans)

@@ -1,0 +1,91 @@
+"""spark_jobs.train_knowledge_tagger: labels, folds and fitting on inline examples; retraining on the real split."""
+
+from __future__ import annotations
+
+from dataclasses import fields
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from ingestion.data_paths import shared_data_path
+from lakehouse.config import Settings
+from spark_jobs.skill_tagger import FIRST, INSIDE, OUTSIDE, Match, TaggerWeights, hand_features, shipped_weights
+from spark_jobs.train_knowledge_tagger import (
+    FOLDS,
+    HIDDEN_UNITS,
+    SEEDS,
+    Example,
+    folds,
+    token_labels,
+    train,
+    train_from_skillspan,
+)
+from tests.conftest import REPO
+
+TRAIN_JSON = shared_data_path("gold", "skillspan", "train.json")
+
+
+@pytest.mark.parametrize(
+    ("offsets", "spans", "labels"),
+    [
+        ([(0, 4), (5, 11), (12, 17), (18, 21)], [(5, 17)], [OUTSIDE, FIRST, INSIDE, OUTSIDE]),
+        ([(0, 6), (7, 11)], [(0, 6), (7, 11)], [FIRST, FIRST]),  # two spans side by side
+        ([(0, 6), (7, 11)], [], [OUTSIDE, OUTSIDE]),
+        ([(0, 6)], [(0, 3)], [OUTSIDE]),  # a span inside a token marks none
+    ],
+)
+def test_token_labels(offsets, spans, labels) -> None:
+    assert token_labels(offsets, spans).tolist() == labels
+
+
+def test_folds_deal_every_posting_to_one_fold() -> None:
+    postings = [f"train-tech-{i}" for i in range(23)] * 2
+    fold_of = folds(postings)
+    assert set(fold_of) == set(postings)
+    assert sorted(set(fold_of.values())) == list(range(FOLDS))
+    assert folds(list(reversed(postings))) == fold_of  # the order they come in does not matter
+
+
+def _example(posting: str, rng: np.random.Generator, tool: bool) -> Example:
+    """A sentence whose last two tokens are a dictionary match, a knowledge span when `tool`."""
+    words = ["We", "use", "Apache", "Kafka"] if tool else ["We", "value", "your", "kindness"]
+    hand = hand_features(words, [Match(2, 4, "cloud" if tool else "soft_skill", False, False)], False, ["cloud"])
+    signal = rng.normal(size=(4, 3)).astype(np.float32)
+    signal[2:, 0] += 3 if tool else -3  # what the contextual vectors would say
+    labels = np.array([OUTSIDE, OUTSIDE, FIRST, INSIDE] if tool else [OUTSIDE] * 4)
+    return Example(posting, words, np.hstack([signal, hand]), hand, labels)
+
+
+def test_train_learns_inline_examples() -> None:
+    rng = np.random.default_rng(0)
+    examples = [_example(f"p{i}", rng, tool=i % 2 == 0) for i in range(40) for _ in range(5)]
+    weights = train(examples, ["cloud"])
+    assert weights.categories == ("cloud",)
+    assert weights.hidden_weights.shape == (len(SEEDS), examples[0].features.shape[1], HIDDEN_UNITS)
+    assert not np.array_equal(weights.hidden_weights[0], weights.hidden_weights[-1])  # networks of different seeds
+    tool, kind = _example("new", rng, tool=True), _example("new", rng, tool=False)
+    assert weights.token_probabilities(tool.features).argmax(axis=1).tolist() == [OUTSIDE, OUTSIDE, FIRST, INSIDE]
+    assert weights.token_probabilities(kind.features).argmax(axis=1).tolist() == [OUTSIDE] * 4
+    again = train(examples, ["cloud"])  # fixed seeds: the same numbers
+    np.testing.assert_array_equal(again.hidden_weights, weights.hidden_weights)
+    np.testing.assert_array_equal(again.span_weights, weights.span_weights)
+
+
+@pytest.mark.spark
+@pytest.mark.skipif(not TRAIN_JSON.exists(), reason=f"SkillSpan train split not found at {TRAIN_JSON}")
+def test_retraining_reproduces_the_shipped_weights(spark, settings: Settings, tmp_path: Path) -> None:
+    models = REPO / ".jars" / "models"
+    model_settings = settings.with_overrides(
+        {
+            "embeddings.model_jar": str(models / Path(settings["embeddings.model_jar"]).name),
+            "embeddings.model_dir": str(models / Path(settings["embeddings.model_dir"]).name),
+        }
+    )
+    retrained = train_from_skillspan(spark, TRAIN_JSON, model_settings)
+    retrained.save(tmp_path / "retrained.npz")
+    retrained, shipped = TaggerWeights.load(tmp_path / "retrained.npz"), shipped_weights()
+    assert retrained.categories == shipped.categories
+    for field in fields(TaggerWeights):
+        if field.name != "categories":
+            np.testing.assert_allclose(getattr(retrained, field.name), getattr(shipped, field.name), atol=1e-4)
