@@ -49,21 +49,15 @@ from pyspark.sql import functions as F
 from ingestion.data_paths import require_shared_data
 from lakehouse.config import ConfigError, load_settings
 from spark_jobs.duplicates import DuplicateParams, build_duplicate_groups, scored_candidates
+from spark_jobs.skill_eval import precision_recall_f1
 from streaming.decode import with_decoded_posting
-from streaming.evaluate import bronze_of  # the file -> bronze step of the normalisation eval
+from streaming.evaluate import REAL_POSTING_FILES, bronze_of  # the file -> bronze step of the normalisation eval
 from streaming.silver import with_changes, with_duplicate_groups, with_normalised_fields
 
 logger = logging.getLogger(__name__)
 
-DS_JOBS_FILES: list[tuple[str, str]] = [
-    ("ds_jobs_2020/glassdoor_data_analyst.csv", "glassdoor"),
-    ("ds_jobs_2020/glassdoor_data_scientist.csv", "glassdoor"),
-    ("ds_jobs_2020/linkedin_data_analyst.csv", "linkedin_ds"),
-    ("ds_jobs_2020/linkedin_data_scientist.csv", "linkedin_ds"),
-    ("ds_jobs_2020/indeed-da-0407.csv", "indeed"),
-    ("ds_jobs_2020/indeed-ds-0407.csv", "indeed"),
-]
-NHS_FILE = ("nhs_jobs_2020.jsonl", "nhs_jobs")
+DS_JOBS_FILES = [(name, mapping) for name, mapping in REAL_POSTING_FILES if name.startswith("ds_jobs_2020/")]
+NHS_FILE = next((name, mapping) for name, mapping in REAL_POSTING_FILES if mapping == "nhs_jobs")
 SCRAPED_AT = datetime(2020, 11, 30, tzinfo=UTC)
 JACCARD_SWEEP = (0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)
 COSINE_SWEEP = (0.9, 0.93, 0.95, 0.97, 0.98, 0.99)
@@ -215,15 +209,10 @@ def pair_scores(predicted: Groups, gold: Groups, source: dict[str, str], cross_s
     true_positive = sum(_pairs(m, source, cross_source) for m in cells.values())
     n_predicted = _pair_counts(predicted, source, cross_source, "")["pairs"]
     n_gold = _pair_counts(gold, source, cross_source, "")["pairs"]
-    precision = true_positive / n_predicted if n_predicted else 0.0
-    recall = true_positive / n_gold if n_gold else 0.0
-    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
     return {
         "predicted_pairs": n_predicted,
         "true_positive_pairs": true_positive,
-        "precision": round(precision, 4),
-        "recall": round(recall, 4),
-        "f1": round(f1, 4),
+        **precision_recall_f1(true_positive, n_predicted, true_positive, n_gold),
         "predicted_groups": _pair_counts(predicted, source, cross_source, "")["groups"],
     }
 

@@ -145,16 +145,15 @@ def score(gold: Iterable[list[Span]], predicted: Iterable[list[Span]], partial: 
         n_gold += len(gold_spans)
         pred_ok += sum(any(matches(p, g) for g in gold_spans) for p in pred_spans)
         gold_ok += sum(any(matches(p, g) for p in pred_spans) for g in gold_spans)
-    precision = pred_ok / n_pred if n_pred else 0.0
-    recall = gold_ok / n_gold if n_gold else 0.0
+    return {"predicted": n_pred, "gold": n_gold, **precision_recall_f1(pred_ok, n_pred, gold_ok, n_gold)}
+
+
+def precision_recall_f1(predicted_ok: int, predicted: int, gold_ok: int, gold: int) -> dict[str, float]:
+    """Precision (predicted_ok of predicted), recall (gold_ok of gold) and F1, rounded to 4 places; 0 when empty."""
+    precision = predicted_ok / predicted if predicted else 0.0
+    recall = gold_ok / gold if gold else 0.0
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return {
-        "predicted": n_pred,
-        "gold": n_gold,
-        "precision": round(precision, 4),
-        "recall": round(recall, 4),
-        "f1": round(f1, 4),
-    }
+    return {"precision": round(precision, 4), "recall": round(recall, 4), "f1": round(f1, 4)}
 
 
 def span_kind(category: str | None) -> str:
