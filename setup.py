@@ -33,13 +33,17 @@ INSTALL_REQUIRES = [
     "great-expectations==1.24.1",
     "apache-airflow==3.3.2",
     "apache-airflow-providers-cncf-kubernetes==10.25.0",
+    # the ranking model (models/ranker.py) and the knowledge tagger's training (spark_jobs/train_knowledge_tagger.py)
+    "scikit-learn==1.9.1",
+    # resume parsing for job matching (ingestion/resumes.py): PDF text layer and DOCX paragraphs/tables
+    "pypdf==7.1.1",
+    "python-docx==1.2.0",
 ]
 
 DEV_REQUIRES = [
     "pytest==9.0.3",
     "chispa==0.12.0",
     "ruff==0.17.6",
-    "scikit-learn==1.9.1",  # training the knowledge tagger (python -m spark_jobs.train_knowledge_tagger)
 ]
 
 setup(

@@ -45,6 +45,7 @@ TABLES = {
         Table("gold", "agg_location_analytics", "postings, remote share, median salary and top skills per place"),
         Table("gold", "agg_posting_quality", "postings with each quality issue per source and month"),
         Table("gold", "nightly_runs", "one row per nightly run: mode, silver version read, status"),
+        Table("gold", "resume_matches", "top matches per resume (batch `joblake match`), with the model version"),
     )
 }
 

@@ -126,19 +126,112 @@ def cmd_nightly(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
     """Every real-data evaluation, one JSON report each in --out-dir; exit 2 without the shared data."""
+    from models import evaluate as ranking_eval
     from spark_jobs import duplicate_eval, skill_eval
     from streaming import evaluate as normalisation_eval
 
     spark = _spark(settings)
     out_dir = Path(args.out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    evaluations = (("normalisation", normalisation_eval), ("skills", skill_eval), ("duplicates", duplicate_eval))
+    evaluations = (
+        ("normalisation", normalisation_eval),
+        ("skills", skill_eval),
+        ("duplicates", duplicate_eval),
+        ("ranking", ranking_eval),
+    )
     for name, module in evaluations:
         report = module.evaluate(spark)
         (out_dir / f"{name}.json").write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
         for line in module.summary(report):
             print(f"{name}: {line}", flush=True)
         print(f"{name}: written to {out_dir / f'{name}.json'}", flush=True)
+    return 0
+
+
+def cmd_train_ranker(args: argparse.Namespace, settings: Settings) -> int:
+    """Label real data, train the ranker, log it and the baselines to MLflow, register it (champion if it wins)."""
+    from models import evaluate as ranking_eval
+
+    report = ranking_eval.evaluate(_spark(settings), settings)
+    for line in ranking_eval.summary(report):
+        print(f"train-ranker: {line}")
+    return 0
+
+
+def _match_filters(args: argparse.Namespace):
+    from ingestion.scrape import parse_window
+    from ingestion.word_scores import parse_word_scores
+    from spark_jobs.matching import MatchFilters
+
+    return MatchFilters(
+        query=args.query,
+        location=args.location,
+        remote_only=args.remote,
+        posted_within=parse_window(args.posted_within) if args.posted_within else None,
+        active_only=not args.include_closed,
+        word_scores=parse_word_scores(args.word_score),
+    )
+
+
+def cmd_match(args: argparse.Namespace, settings: Settings) -> int:
+    """Rank the gold postings for a resume file (a table, the skill gap), or for a folder (gold.resume_matches)."""
+    import pandas as pd
+
+    from ingestion.resumes import Resume, read_resume, read_resumes
+    from models.profiles import resume_profiles
+    from models.tracking import load_champion
+    from spark_jobs.matching import (
+        cover_letter,
+        match_lines,
+        match_resume,
+        resume_match_rows,
+        write_match_files,
+        write_resume_matches,
+    )
+
+    filters = _match_filters(args)
+    batch = Path(args.resume).is_dir()
+    if batch:
+        read = [found for _, found in read_resumes(args.resume)]
+        for error in (found for found in read if not isinstance(found, Resume)):
+            print(f"skipped {error}", file=sys.stderr)  # one line naming the file, never its text
+        resumes = [found for found in read if isinstance(found, Resume)]
+    else:
+        resumes = [read_resume(args.resume)]  # a ResumeError (one line) before Spark starts
+    champion = load_champion(settings)
+    spark = _spark(settings)
+    profiles = resume_profiles(spark, [(r.resume_id, r.text) for r in resumes], settings)
+    now, run_id = datetime.now(UTC), _run_id()
+    rows = []
+    for resume in resumes:
+        result = match_resume(spark, settings, profiles[resume.resume_id], champion, filters, now, top=args.top)
+        if batch:
+            rows.append(resume_match_rows(resume.resume_id, result, champion, run_id, now))
+            best = result.matches.head(1)
+            top_line = "no match" if best.empty else f"best {best['match_pct'].iloc[0]:.1f}% {best['title'].iloc[0]}"
+            print(f"{resume.file_name}: resume {resume.resume_id}, {len(result.matches)} matches, {top_line}")
+        else:
+            print("\n".join(match_lines(resume.resume_id, result)))
+            if args.cover_letter:
+                letter = cover_letter(spark, settings, result, args.cover_letter, profiles[resume.resume_id])
+                print(f"\ncover letter draft for match #{args.cover_letter}:\n\n{letter}")
+            for written in write_match_files(result, json_path=args.json, csv_path=args.csv):
+                print(f"written to {written}")
+    if batch:
+        written = write_resume_matches(spark, settings, pd.concat(rows) if rows else pd.DataFrame())
+        print(f"gold.resume_matches: {written} rows for {len(resumes)} resumes (model version {champion.version})")
+    return 0
+
+
+def cmd_forget(args: argparse.Namespace, settings: Settings) -> int:
+    """Delete a resume's matches and VACUUM their old files."""
+    from spark_jobs.matching import forget_resume
+
+    deleted = forget_resume(_spark(settings), settings, args.resume_id)
+    print(
+        f"forget {args.resume_id}: {deleted} rows deleted from gold.resume_matches; files that held them leave the "
+        f"table's history at the first VACUUM after {settings['privacy.retention_hours']} h (privacy.retention_hours)"
+    )
     return 0
 
 
@@ -242,6 +335,17 @@ def cmd_s3(args: argparse.Namespace, settings: Settings) -> int:
     return manage_server("s3", LocalS3Server(settings), args.action, settings["s3.server_port"])
 
 
+def add_word_score(parser: argparse.ArgumentParser) -> None:
+    """The repeatable --word-score option `scrape` and `match` share."""
+    parser.add_argument(
+        "--word-score",
+        action="append",
+        default=[],
+        metavar="WORD=SCORE",
+        help="boost (>1) or damp (<1) postings that mention a word, e.g. --word-score phd=1.1; repeatable",
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of every subcommand."""
     parser = argparse.ArgumentParser(prog="joblake", description=__doc__)
@@ -271,13 +375,7 @@ def build_parser() -> argparse.ArgumentParser:
     scrape.add_argument("--location", help="e.g. Chicago")
     scrape.add_argument("--pages", type=int, default=1, help="result pages at most (default 1)")
     scrape.add_argument("--posted-within", help="only postings this recent: 30m, 12h, 3d, 2w")
-    scrape.add_argument(
-        "--word-score",
-        action="append",
-        default=[],
-        metavar="WORD=SCORE",
-        help="boost (>1) or damp (<1) postings that mention a word, e.g. --word-score phd=1.1; repeatable",
-    )
+    add_word_score(scrape)
     scrape.add_argument("--top", type=int, default=10, help="with --word-score: best postings to list (default 10)")
     scrape.add_argument("--quiet", action="store_true", help="no progress bar")
 
@@ -298,8 +396,36 @@ def build_parser() -> argparse.ArgumentParser:
         "--full-rebuild", action="store_true", help="rebuild every gold table instead of reading silver's changes"
     )
 
-    ev = add("eval", cmd_eval, "score normalisation and skill extraction on the real data in ../shared/data")
+    ev = add("eval", cmd_eval, "score normalisation, skills, duplicates and ranking on the real data in ../shared/data")
     ev.add_argument("--out-dir", default="eval_results", help="where the JSON reports go (default eval_results)")
+
+    add(
+        "train-ranker",
+        cmd_train_ranker,
+        "train the resume ranker on real-data labels, log it and the baselines to MLflow, register the champion",
+    )
+
+    match = add("match", cmd_match, "rank postings for a resume: match %, matched and missing skills, skill gap")
+    match.add_argument(
+        "--resume",
+        required=True,
+        help="a PDF, DOCX or plain-text resume, or a folder of them (batch: writes gold.resume_matches)",
+    )
+    match.add_argument("--query", help="only postings whose title or description has every one of these words")
+    match.add_argument("--location", help="only postings in this city, region or country (e.g. London, GB)")
+    match.add_argument("--remote", action="store_true", help="only remote postings")
+    match.add_argument("--posted-within", help="only postings this recent: 30m, 12h, 3d, 2w")
+    match.add_argument("--include-closed", action="store_true", help="also postings no longer active")
+    match.add_argument("--top", type=int, default=20, help="matches to show (default 20)")
+    add_word_score(match)
+    match.add_argument(
+        "--cover-letter", type=int, metavar="RANK", help="also draft a cover letter for the match at this rank"
+    )
+    match.add_argument("--json", help="also write the matches and the skill gap to this JSON file")
+    match.add_argument("--csv", help="also write the matches to this CSV file")
+
+    forget = add("forget", cmd_forget, "delete a resume's matches (gold.resume_matches) and VACUUM their old files")
+    forget.add_argument("resume_id", help="the id `joblake match` printed for the resume")
 
     sql = add("sql", cmd_sql, "run one SQL query over bronze/silver/gold tables (or @file.sql)")
     sql.add_argument("query", help='e.g. "select count(*) from silver.job_postings" or @query.sql')
@@ -320,6 +446,7 @@ def main(argv: list[str] | None = None) -> int:
     """Entry point of the console script: one readable line for every expected failure."""
     from ingestion.data_paths import MissingDataError
     from ingestion.kafka_sink import KafkaUnavailableError
+    from ingestion.resumes import ResumeError
     from lakehouse.broker import BrokerError
     from lakehouse.objectstore import ObjectStoreError
     from spark_jobs.quality import QualityGateError
@@ -335,6 +462,7 @@ def main(argv: list[str] | None = None) -> int:
         KafkaUnavailableError,
         MissingDataError,
         FileNotFoundError,
+        ResumeError,
     ) as exc:
         print(f"joblake {args.command}: {exc}", file=sys.stderr)
         return 2

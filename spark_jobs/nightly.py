@@ -222,7 +222,8 @@ def aggregate_tables(spark: SparkSession, settings: Settings, as_of: datetime) -
     }
 
 
-GOLD_TABLES = tuple(name for name in TABLES if name.startswith("gold.") and name != RUNS_TABLE)
+MATCHES_TABLE = "gold.resume_matches"  # written by `joblake match`, not by the night
+GOLD_TABLES = tuple(name for name in TABLES if name.startswith("gold.") and name not in (RUNS_TABLE, MATCHES_TABLE))
 
 
 def run_nightly(

@@ -12,12 +12,16 @@ How a sentence is read, token by token (the Spark NLP tokens):
   capital, digit, symbol, punctuation, first in the sentence, length), the sentence's (an
   unambiguous match in it, a technical cue word, its length), and those of its neighbours.
 
-Networks with one hidden layer (a few, fitted with different seeds; their probabilities are
-averaged) give each token the probabilities of O, B and I (outside, first, inside a knowledge
-span). Runs of tokens with P(B) + P(I) above `CANDIDATE_PROBABILITY` are the candidate spans (a B
-starts a new one; punctuation at their edges is cut), and a logistic regression over span features
-(its token probabilities, length, dictionary features, shape, its neighbours' probabilities) keeps
-a candidate when its probability of overlapping a knowledge span is above `KEEP_PROBABILITY`.
+Networks with one hidden layer give each token the probabilities of O, B and I (outside, first,
+inside a knowledge span): the mean of ten networks, two seeds on each of five cross-validation
+folds of the training postings. The span model learned each candidate's worth from networks that
+had not seen its posting, so at run time the tagger reads with those same networks rather than
+with networks refitted on every posting (whose surer probabilities the span model never saw).
+
+Runs of tokens with P(B) + P(I) above `CANDIDATE_PROBABILITY` are the candidate spans (a B starts
+a new one; punctuation at their edges is cut), and a logistic regression over span features (its
+token probabilities, length, dictionary features, shape, its neighbours' probabilities) keeps a
+candidate when its probability of overlapping a knowledge span is above `KEEP_PROBABILITY`.
 
 The weights (`spark_jobs/data/knowledge_tagger.npz`: numbers and the taxonomy's category names, no
 text from the data) are learned from the train split of SkillSpan (Zhang et al., "SkillSpan:
@@ -28,7 +32,7 @@ Hard and Soft Skill Extraction from English Job Postings", NAACL 2022; MIT / CC 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -191,44 +195,52 @@ def span_features(probabilities: np.ndarray, hand: np.ndarray, words: Sequence[s
 
 
 @dataclass(frozen=True)
-class TaggerWeights:
-    """The tagger's numbers: the token networks (with their input scaling) and the span model.
+class TokenNetworks:
+    """Token networks with one hidden layer (ReLU, softmax over O/B/I), stacked along a first axis.
 
-    The networks' arrays are stacked along a first axis, one slice per network: hidden_weights
-    (networks, features, hidden), hidden_bias (networks, hidden), output_weights (networks, hidden, 3),
-    output_bias (networks, 3). A single network's 2-d arrays are read as a stack of one.
+    token_mean and token_scale (networks, features): each network's input standardisation (the
+    networks of different folds saw different rows); hidden_weights (networks, features, hidden),
+    hidden_bias (networks, hidden), output_weights (networks, hidden, 3), output_bias (networks, 3).
     """
 
-    categories: tuple[str, ...]
     token_mean: np.ndarray
     token_scale: np.ndarray
     hidden_weights: np.ndarray
     hidden_bias: np.ndarray
     output_weights: np.ndarray
     output_bias: np.ndarray
-    span_mean: np.ndarray
-    span_scale: np.ndarray
-    span_weights: np.ndarray
-    span_bias: float
+
+    @classmethod
+    def stack(cls, networks: Sequence[TokenNetworks]) -> TokenNetworks:
+        """One stack of every network of `networks`."""
+        return cls(*(np.concatenate([getattr(n, name) for n in networks]) for name in NETWORK_ARRAYS))
 
     def token_probabilities(self, features: np.ndarray) -> np.ndarray:
         """(n, 3) probabilities of O, B, I for (n, features) token rows: the mean of the networks'."""
-        scaled = (features - self.token_mean) / self.token_scale
-        networks = zip(
-            _stacked(self.hidden_weights, 3),
-            _stacked(self.hidden_bias, 2),
-            _stacked(self.output_weights, 3),
-            _stacked(self.output_bias, 2),
-            strict=True,
-        )
         total = np.zeros((len(features), 3), np.float64)
-        for hidden_weights, hidden_bias, output_weights, output_bias in networks:
-            hidden = np.maximum(scaled @ hidden_weights + hidden_bias, 0)
+        for mean, scale, hidden_weights, hidden_bias, output_weights, output_bias in zip(
+            *(getattr(self, name) for name in NETWORK_ARRAYS), strict=True
+        ):
+            hidden = np.maximum(((features - mean) / scale) @ hidden_weights + hidden_bias, 0)
             logits = hidden @ output_weights + output_bias
             logits -= logits.max(axis=1, keepdims=True)
             odds = np.exp(logits)
             total += odds / odds.sum(axis=1, keepdims=True)
-        return total / len(_stacked(self.output_bias, 2))
+        return total / len(self.output_bias)
+
+
+NETWORK_ARRAYS = tuple(f.name for f in fields(TokenNetworks))
+
+
+@dataclass(frozen=True)
+class TaggerWeights(TokenNetworks):
+    """The tagger's numbers: the token networks and the span model (the categories name the hand features')."""
+
+    categories: tuple[str, ...]
+    span_mean: np.ndarray
+    span_scale: np.ndarray
+    span_weights: np.ndarray
+    span_bias: float
 
     def span_probabilities(self, features: np.ndarray) -> np.ndarray:
         """The probability that each candidate span (one row of span features) overlaps a knowledge span."""
@@ -236,22 +248,27 @@ class TaggerWeights:
         return 1 / (1 + np.exp(-(scaled @ self.span_weights + self.span_bias)))
 
     def save(self, path: Path | str) -> None:
-        """Write the weights as a compressed .npz of float32 arrays (and the category names)."""
-        arrays = {name: np.asarray(value, np.float32) for name, value in vars(self).items() if name != "categories"}
+        """Write the weights as a compressed .npz (and the category names).
+
+        The hidden layers' weights, nearly all of the numbers, are stored as float16 (half the file;
+        the probabilities move by less than 1e-3) and read back as float32.
+        """
+        arrays = {
+            name: np.asarray(value, np.float16 if name == "hidden_weights" else np.float32)
+            for name, value in vars(self).items()
+            if name != "categories"
+        }
+        if not np.isfinite(arrays["hidden_weights"]).all():
+            raise ValueError("a hidden-layer weight is too large for float16")
         np.savez_compressed(path, categories=np.array(self.categories, dtype=str), **arrays)
 
     @classmethod
     def load(cls, path: Path | str) -> TaggerWeights:
         """Weights written by `save`."""
         with np.load(path, allow_pickle=False) as data:
-            values = {name: data[name] for name in data.files}
-        categories = tuple(str(c) for c in values.pop("categories"))
+            values = {name: data[name].astype(np.float32) for name in data.files if name != "categories"}
+            categories = tuple(str(c) for c in data["categories"])
         return cls(categories=categories, **{**values, "span_bias": float(values["span_bias"])})
-
-
-def _stacked(array: np.ndarray, ndim: int) -> np.ndarray:
-    """`array` with a first axis of networks: a single network's array becomes a stack of one."""
-    return array if array.ndim == ndim else array[np.newaxis]
 
 
 @cache

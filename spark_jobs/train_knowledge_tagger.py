@@ -3,13 +3,16 @@
 Reads `gold/skillspan/train.json` from the shared data folder (by path; the dev split is never
 read), runs every sentence through the Spark NLP pipeline and dictionary of `skill_mentions`,
 labels each token O, B or I of a knowledge span and writes `spark_jobs/data/knowledge_tagger.npz`
-(or `--out`). The token networks (one per seed of `SEEDS`, their probabilities averaged) are
-fitted on every sentence; the span model on candidate spans whose token probabilities come from
-networks fitted without the posting they are in (`FOLDS`-fold cross-fitting by posting), as the
-tagger will see postings it was not fitted on.
+(or `--out`). The postings are dealt into `FOLDS` folds; for each fold, token networks (one per
+seed of `SEEDS`) are fitted on the other folds' sentences and give the fold's sentences their
+token probabilities. The span model learns from those candidates, and the tagger keeps all the
+fold networks (their probabilities averaged): at run time the span model reads the kind of
+probabilities it was fitted on, from networks that had not seen the posting.
 
 The settings (two seeds, the cut-off `KEEP_PROBABILITY`) were chosen by cross-validation on the
 train split alone: averaging two networks raised the cross-validated precision and F1 over one.
+Keeping the fold networks replaced two networks refitted on every posting, whose surer
+probabilities the span model had never seen (the figures of both are in the README).
 Fixed seeds and one BLAS thread: a rerun writes the same numbers.
 """
 
@@ -38,6 +41,7 @@ from spark_jobs.skill_tagger import (
     OUTSIDE,
     WEIGHTS_FILE,
     TaggerWeights,
+    TokenNetworks,
     candidate_spans,
     sentence_inputs,
     span_features,
@@ -102,8 +106,8 @@ def _scaling(rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return mean.astype(np.float32), np.where(scale > 0, scale, 1).astype(np.float32)
 
 
-def fit_token_model(chosen: list[Example], seed: int = SEED) -> tuple[np.ndarray, np.ndarray, MLPClassifier]:
-    """The token network (and its input mean and scale) fitted on `chosen` from the random state `seed`."""
+def fit_token_model(chosen: list[Example], seed: int = SEED) -> TokenNetworks:
+    """The token network fitted on `chosen` from the random state `seed`, with its input standardisation."""
     rows, labels = np.vstack([e.features for e in chosen]), np.concatenate([e.labels for e in chosen])
     if set(labels.tolist()) != {OUTSIDE, FIRST, INSIDE}:
         raise ValueError("the training sentences need tokens of every class: outside, first and inside a span")
@@ -112,14 +116,8 @@ def fit_token_model(chosen: list[Example], seed: int = SEED) -> tuple[np.ndarray
         (HIDDEN_UNITS,), alpha=L2, early_stopping=True, random_state=seed, max_iter=60
     )  # early stopping on a seeded 10% of the tokens
     network.fit((rows - mean) / scale, labels)
-    return mean, scale, network
-
-
-def _probabilities(
-    mean: np.ndarray, scale: np.ndarray, networks: Sequence[MLPClassifier], example: Example
-) -> np.ndarray:
-    scaled = (example.features - mean) / scale
-    return np.mean([network.predict_proba(scaled) for network in networks], axis=0)
+    arrays = (mean, scale, *network.coefs_[:1], network.intercepts_[0], network.coefs_[1], network.intercepts_[1])
+    return TokenNetworks(*(np.asarray(a, np.float32)[np.newaxis] for a in arrays))
 
 
 def span_rows(example: Example, probabilities: np.ndarray) -> tuple[list[np.ndarray], list[bool]]:
@@ -139,35 +137,33 @@ def folds(postings: Sequence[str]) -> dict[str, int]:
     return {ordered[p]: i % FOLDS for i, p in enumerate(order)}
 
 
+def fold_networks(examples_: list[Example], fold_of: dict[str, int], k: int) -> TokenNetworks:
+    """The token networks of fold k: one per seed, fitted on the sentences of every other fold's postings."""
+    chosen = [e for e in examples_ if fold_of[e.posting] != k]
+    with threadpool_limits(1):
+        return TokenNetworks.stack([fit_token_model(chosen, seed) for seed in SEEDS])
+
+
 def train(examples_: list[Example], categories: Sequence[str]) -> TaggerWeights:
-    """The tagger's weights: the token networks on every example, the span model on cross-fitted candidates."""
+    """The tagger's weights: every fold's token networks, and the span model on the held-out folds' candidates."""
     fold_of = folds([e.posting for e in examples_])
     span_x: list[np.ndarray] = []
     span_y: list[bool] = []
+    networks: list[TokenNetworks] = []
     with threadpool_limits(1):
         for k in range(FOLDS):
-            chosen = [e for e in examples_ if fold_of[e.posting] != k]
-            fitted = [fit_token_model(chosen, seed) for seed in SEEDS]
-            mean, scale = fitted[0][:2]  # the same rows: the same scaling
-            networks = [network for _, _, network in fitted]
+            fold = fold_networks(examples_, fold_of, k)
             for example in (e for e in examples_ if fold_of[e.posting] == k):
-                x, y = span_rows(example, _probabilities(mean, scale, networks, example))
+                x, y = span_rows(example, fold.token_probabilities(example.features))
                 span_x += x
                 span_y += y
+            networks.append(fold)
         span_rows_ = np.stack(span_x)
         span_mean, span_scale = _scaling(span_rows_)
         span_model = LogisticRegression(C=SPAN_C, max_iter=1000).fit((span_rows_ - span_mean) / span_scale, span_y)
-        fitted = [fit_token_model(examples_, seed) for seed in SEEDS]
-    mean, scale = fitted[0][:2]
-    networks = [network for _, _, network in fitted]
     return TaggerWeights(
+        **vars(TokenNetworks.stack(networks)),
         categories=tuple(categories),
-        token_mean=mean,
-        token_scale=scale,
-        hidden_weights=np.stack([n.coefs_[0] for n in networks]).astype(np.float32),
-        hidden_bias=np.stack([n.intercepts_[0] for n in networks]).astype(np.float32),
-        output_weights=np.stack([n.coefs_[1] for n in networks]).astype(np.float32),
-        output_bias=np.stack([n.intercepts_[1] for n in networks]).astype(np.float32),
         span_mean=span_mean,
         span_scale=span_scale,
         span_weights=span_model.coef_[0].astype(np.float32),
@@ -175,13 +171,21 @@ def train(examples_: list[Example], categories: Sequence[str]) -> TaggerWeights:
     )
 
 
+def skillspan_examples(
+    spark: SparkSession, train_json: Path, settings: Settings | None = None, skills: tuple[Skill, ...] | None = None
+) -> list[Example]:
+    """The examples of a SkillSpan train file, read with the MiniLM model of `settings` (by default the profile's)."""
+    skills = skills if skills is not None else shipped_skills()
+    encoder = embeddings.encoder_for(*embeddings.model_args(settings or load_settings()))
+    return examples(spark, skillspan_sentences(train_json, "train"), skills, encoder)
+
+
 def train_from_skillspan(
     spark: SparkSession, train_json: Path, settings: Settings | None = None, skills: tuple[Skill, ...] | None = None
 ) -> TaggerWeights:
     """Weights learned from a SkillSpan train file with the MiniLM model of `settings` (by default the profile's)."""
     skills = skills if skills is not None else shipped_skills()
-    encoder = embeddings.encoder_for(*embeddings.model_args(settings or load_settings()))
-    found = examples(spark, skillspan_sentences(train_json, "train"), skills, encoder)
+    found = skillspan_examples(spark, train_json, settings, skills)
     return train(found, sorted({skill.category for skill in skills}))
 
 

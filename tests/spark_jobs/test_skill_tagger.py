@@ -18,6 +18,7 @@ from spark_jobs.skill_tagger import (
     SPAN_FEATURES,
     Match,
     TaggerWeights,
+    TokenNetworks,
     candidate_spans,
     hand_features,
     shipped_weights,
@@ -103,16 +104,23 @@ def test_span_features() -> None:
     np.testing.assert_allclose(features[13:15], [0.2, 0.0])  # the neighbours' probabilities
 
 
+def _networks(rng: np.random.Generator, n: int = 1) -> TokenNetworks:
+    """`n` random token networks reading 4 features through 5 hidden units."""
+    return TokenNetworks(
+        rng.normal(size=(n, 4)).astype(np.float32),
+        rng.uniform(0.5, 2, size=(n, 4)).astype(np.float32),
+        rng.normal(size=(n, 4, 5)).astype(np.float32),
+        rng.normal(size=(n, 5)).astype(np.float32),
+        rng.normal(size=(n, 5, 3)).astype(np.float32),
+        rng.normal(size=(n, 3)).astype(np.float32),
+    )
+
+
 def test_weights_round_trip(tmp_path: Path) -> None:
     rng = np.random.default_rng(0)
     weights = TaggerWeights(
+        **vars(_networks(rng, 2)),
         categories=CATEGORIES,
-        token_mean=rng.normal(size=4).astype(np.float32),
-        token_scale=np.ones(4, np.float32),
-        hidden_weights=rng.normal(size=(4, 5)).astype(np.float32),
-        hidden_bias=np.zeros(5, np.float32),
-        output_weights=rng.normal(size=(5, 3)).astype(np.float32),
-        output_bias=np.zeros(3, np.float32),
         span_mean=np.zeros(SPAN_FEATURES, np.float32),
         span_scale=np.ones(SPAN_FEATURES, np.float32),
         span_weights=rng.normal(size=SPAN_FEATURES).astype(np.float32),
@@ -122,8 +130,11 @@ def test_weights_round_trip(tmp_path: Path) -> None:
     loaded = TaggerWeights.load(tmp_path / "w.npz")
     assert loaded.categories == CATEGORIES
     assert loaded.span_bias == -0.5
+    assert loaded.hidden_weights.dtype == np.float32
+    np.testing.assert_array_equal(loaded.span_weights, weights.span_weights)
     rows = rng.normal(size=(7, 4)).astype(np.float32)
-    np.testing.assert_array_equal(loaded.token_probabilities(rows), weights.token_probabilities(rows))
+    # the hidden layers are stored as float16: the probabilities move a little, not more
+    np.testing.assert_allclose(loaded.token_probabilities(rows), weights.token_probabilities(rows), atol=5e-3)
     np.testing.assert_allclose(weights.token_probabilities(rows).sum(axis=1), 1, rtol=1e-6)
     spans = rng.normal(size=(2, SPAN_FEATURES)).astype(np.float32)
     assert ((weights.span_probabilities(spans) > 0) & (weights.span_probabilities(spans) < 1)).all()
@@ -131,31 +142,9 @@ def test_weights_round_trip(tmp_path: Path) -> None:
 
 def test_token_probabilities_average_stacked_networks() -> None:
     rng = np.random.default_rng(1)
-    first, second = (
-        TaggerWeights(
-            categories=CATEGORIES,
-            token_mean=np.zeros(4, np.float32),
-            token_scale=np.ones(4, np.float32),
-            hidden_weights=rng.normal(size=(4, 5)).astype(np.float32),
-            hidden_bias=rng.normal(size=5).astype(np.float32),
-            output_weights=rng.normal(size=(5, 3)).astype(np.float32),
-            output_bias=rng.normal(size=3).astype(np.float32),
-            span_mean=np.zeros(SPAN_FEATURES, np.float32),
-            span_scale=np.ones(SPAN_FEATURES, np.float32),
-            span_weights=np.zeros(SPAN_FEATURES, np.float32),
-            span_bias=0.0,
-        )
-        for _ in range(2)
-    )
-    both = TaggerWeights(
-        **{
-            **vars(first),
-            **{
-                name: np.stack([getattr(first, name), getattr(second, name)])
-                for name in ("hidden_weights", "hidden_bias", "output_weights", "output_bias")
-            },
-        }
-    )
+    first, second = _networks(rng), _networks(rng)
+    both = TokenNetworks.stack([first, second])
+    assert both.hidden_weights.shape == (2, 4, 5)
     rows = rng.normal(size=(6, 4)).astype(np.float32)
     expected = (first.token_probabilities(rows) + second.token_probabilities(rows)) / 2
     np.testing.assert_allclose(both.token_probabilities(rows), expected, rtol=1e-6)
@@ -165,7 +154,7 @@ def test_shipped_weights_fit_the_features() -> None:
     weights = shipped_weights()
     n_hand = hand_features(["x"], [], False, weights.categories).shape[1]
     networks = weights.hidden_weights.shape[0]
-    assert weights.hidden_weights.shape[1] == 3 * DIM + n_hand == weights.token_mean.shape[0]
+    assert weights.hidden_weights.shape[1] == 3 * DIM + n_hand == weights.token_mean.shape[1]
     assert weights.output_weights.shape[::2] == (networks, 3) and weights.output_bias.shape == (networks, 3)
     assert weights.span_weights.shape == (SPAN_FEATURES,)
 

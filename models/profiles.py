@@ -1,0 +1,106 @@
+"""A resume's profile for matching: its skills (the postings' Spark NLP pipeline), embedding, title, level.
+
+The text goes through the same pipeline as postings: `spark_jobs.skills.skill_mentions` (dictionary,
+context rules and the knowledge tagger) for skills, the same MiniLM model for the embedding, and
+the title taxonomy for the job family. The title is the first of the resume's opening lines that
+the taxonomy recognises as a job title (a name or an address line is not one). The profile keeps
+what was derived, never the text: nothing here logs or stores it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+import numpy as np
+from pyspark.sql import SparkSession
+from pyspark.sql import functions as F
+
+from lakehouse.config import Settings
+from models.features import ResumeProfile
+from spark_jobs.embeddings import embed_texts
+from spark_jobs.skills import skill_mentions
+from streaming.normalise import title_seniority
+from streaming.title_taxonomy import best_phrase, with_job_family
+
+TITLE_LINES = 12  # a resume's title is in its first lines
+TITLE_MAX_WORDS = 8
+SKILLS_IN_TEXT = 30  # skill names at most in the embedding text
+OPENING_CHARS = 600  # of the resume after its title and skills, as REQUIREMENT_CHARS for postings
+_NOT_A_TITLE = re.compile(r"@|https?:|www\.|\d{4,}|\+\d")  # e-mail, web, phone or postcode lines
+
+
+def resume_title(text: str) -> str | None:
+    """The first of the opening lines that reads as a job title, or None.
+
+    >>> resume_title("Jane Doe\\njane@example.org\\nSenior Data Engineer\\nSkills: Python")
+    'Senior Data Engineer'
+    """
+    for line in text.splitlines()[:TITLE_LINES]:
+        line = line.strip(" -|:\t")
+        if line and len(line.split()) <= TITLE_MAX_WORDS and not _NOT_A_TITLE.search(line) and best_phrase(line):
+            return line
+    return None
+
+
+def embedding_text(title: str | None, skill_names: Sequence[str], text: str) -> str:
+    """What a resume is embedded from, in the shape of a posting's: title, skills, then the opening.
+
+    >>> embedding_text("Data Engineer", ["Python", "Apache Spark"], "Built pipelines.\\n- Kafka")
+    'Data Engineer. Python, Apache Spark. Built pipelines. Kafka'
+    """
+    opening = " ".join(re.sub(r"^\s*[-*•]\s*", "", line) for line in text.splitlines() if line.strip())
+    parts = [title or "", ", ".join(skill_names[:SKILLS_IN_TEXT]), opening[:OPENING_CHARS]]
+    return ". ".join(p.strip().rstrip(".") for p in parts if p.strip())
+
+
+def sentence_text(text: str) -> str:
+    """The resume with each line its own sentence, as the skills pipeline reads it.
+
+    Resumes are lines (a title, bullets, "Skills: ..."), and the sentence detector runs lines without
+    a full stop together; the tagger then reads "Jane Doe Data Engineer Skills: Python" as one
+    sentence, unlike anything it learned from. A line that does not end a sentence gets a full stop.
+
+    >>> sentence_text("Data Engineer\\n- Python, SQL\\nI build pipelines.")
+    'Data Engineer.\\n- Python, SQL.\\nI build pipelines.'
+    """
+    lines = [line.rstrip() for line in text.splitlines() if line.strip()]
+    return "\n".join(line if line.endswith((".", "!", "?")) else f"{line}." for line in lines)
+
+
+def resume_profiles(
+    spark: SparkSession, resumes: Sequence[tuple[str, str]], settings: Settings
+) -> dict[str, ResumeProfile]:
+    """Profiles of (resume_id, text) pairs, by resume_id."""
+    if not resumes:
+        return {}
+    texts_df = spark.createDataFrame([(r, sentence_text(t)) for r, t in resumes], "resume_id string, text string")
+    mentions = (
+        skill_mentions(texts_df, "resume_id", "text", settings=settings)
+        .where(F.col("skill_id").isNotNull())
+        .groupBy("resume_id")
+        .agg(F.sort_array(F.collect_set("skill_id")).alias("skill_ids"), F.collect_list("surface").alias("surfaces"))
+        .collect()
+    )
+    skills = {row["resume_id"]: (row["skill_ids"], list(dict.fromkeys(row["surfaces"]))) for row in mentions}
+    titles = {resume_id: resume_title(text) for resume_id, text in resumes}
+    titled_df = spark.createDataFrame(list(titles.items()), "resume_id string, title string")
+    described = {
+        row["resume_id"]: row
+        for row in titled_df.transform(with_job_family)
+        .withColumn("seniority", F.when(F.col("title").isNotNull(), title_seniority("title")))
+        .collect()
+    }
+    texts = [embedding_text(titles[r], skills.get(r, ([], []))[1], text) for r, text in resumes]
+    vectors = embed_texts(texts, settings)
+    return {
+        resume_id: ResumeProfile(
+            resume_id=resume_id,
+            embedding=np.asarray(vector, np.float32),
+            skill_ids=frozenset(skills.get(resume_id, ([], []))[0]),
+            title=titles[resume_id],
+            job_family=described[resume_id]["job_family"],
+            seniority=described[resume_id]["seniority"],
+        )
+        for (resume_id, _), vector in zip(resumes, vectors, strict=True)
+    }
