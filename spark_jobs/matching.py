@@ -111,7 +111,7 @@ def filtered_postings(spark: SparkSession, settings: Settings, filters: MatchFil
             "location_sk",
             "company_sk",
             "employment_sk",
-        )  # fmt: skip
+        )
         .join(location_df, "location_sk", "left")
         .join(company_df, "company_sk", "left")
         .join(employment_df, "employment_sk", "left")
@@ -135,7 +135,7 @@ def filtered_postings(spark: SparkSession, settings: Settings, filters: MatchFil
     if filters.query:
         silver_df = _table(spark, settings, "silver.job_postings").select("posting_key", "description")
         text = F.lower(F.concat_ws(" ", F.col("title"), F.col("description")))
-        words = [w for w in re.findall(r"[\w+#]+", filters.query.lower())]
+        words = re.findall(r"[\w+#]+", filters.query.lower())
         matching_df = postings_df.join(silver_df, "posting_key", "left")
         for w in words:
             matching_df = matching_df.where(text.rlike(rf"(?<![\w]){re.escape(w)}(?![\w])"))

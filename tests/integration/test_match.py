@@ -8,6 +8,7 @@ which `make eval` measures on real data.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -122,6 +123,26 @@ def test_remote_and_word_scores_shape_the_list(match_env, monkeypatch, capsys, t
     letter = printed.split("cover letter draft for match #1:", 1)[1]
     assert "Dear hiring team at" in letter and boosted[0]["title"] in letter
     assert SECRET not in letter
+
+
+def test_query_and_location_narrow_the_postings(spark, match_env, monkeypatch, capsys, tmp_path):
+    resume = tmp_path / "resume.txt"
+    resume.write_text("\n".join(RESUME_LINES))
+    out_json = tmp_path / "narrow.json"
+    code = _run(match_env, monkeypatch, "--resume", str(resume), "--query", "Engineer", "--json", str(out_json))
+    assert code == 0, capsys.readouterr().err
+    titled = json.loads(out_json.read_text())["matches"]
+    silver_df = spark.read.format("delta").load(str(Path(match_env["JOBLAKE__LAKE__ROOT"]) / "silver" / "job_postings"))
+    texts = {
+        r["posting_key"]: f"{r['title']} {r['description']}".lower()
+        for r in silver_df.where(F.col("posting_key").isin([m["posting_key"] for m in titled])).collect()
+    }
+    assert titled and all(re.search(r"\bengineer\b", texts[m["posting_key"]]) for m in titled)
+    place = next(m["city"] for m in titled if m["city"])
+    code = _run(match_env, monkeypatch, "--resume", str(resume), "--location", place.upper(), "--json", str(out_json))
+    assert code == 0, capsys.readouterr().err
+    placed = json.loads(out_json.read_text())["matches"]
+    assert placed and all(m["city"] == place for m in placed)
 
 
 def test_an_image_only_pdf_is_one_line_and_no_traceback(match_env, monkeypatch, capsys, tmp_path):
