@@ -184,6 +184,7 @@ def cmd_match(args: argparse.Namespace, settings: Settings) -> int:
         cover_letter,
         match_lines,
         match_resume,
+        rarity_of_skills,
         resume_match_rows,
         write_match_files,
         write_resume_matches,
@@ -202,9 +203,11 @@ def cmd_match(args: argparse.Namespace, settings: Settings) -> int:
     spark = _spark(settings)
     profiles = resume_profiles(spark, [(r.resume_id, r.text) for r in resumes], settings)
     now, run_id = datetime.now(UTC), _run_id()
+    rarity = rarity_of_skills(spark, settings)
     rows = []
     for resume in resumes:
-        result = match_resume(spark, settings, profiles[resume.resume_id], champion, filters, now, top=args.top)
+        profile = profiles[resume.resume_id]
+        result = match_resume(spark, settings, profile, champion, filters, now, top=args.top, rarity=rarity)
         if batch:
             rows.append(resume_match_rows(resume.resume_id, result, champion, run_id, now))
             best = result.matches.head(1)
@@ -213,7 +216,7 @@ def cmd_match(args: argparse.Namespace, settings: Settings) -> int:
         else:
             print("\n".join(match_lines(resume.resume_id, result)))
             if args.cover_letter:
-                letter = cover_letter(spark, settings, result, args.cover_letter, profiles[resume.resume_id])
+                letter = cover_letter(spark, settings, result, args.cover_letter, profile)
                 print(f"\ncover letter draft for match #{args.cover_letter}:\n\n{letter}")
             for written in write_match_files(result, json_path=args.json, csv_path=args.csv):
                 print(f"written to {written}")

@@ -47,9 +47,7 @@ from models.profiles import resume_profiles
 from spark_jobs.embeddings import embed_texts, with_embedding_text
 from spark_jobs.gold import posting_text
 from spark_jobs.skills import skill_mentions
-from streaming.decode import with_decoded_posting
-from streaming.evaluate import REAL_POSTING_FILES, SCRAPED_AT, bronze_of
-from streaming.silver import with_normalised_fields
+from streaming.evaluate import REAL_POSTING_FILES, SCRAPED_AT, normalised_postings
 
 MIN_POSTINGS = 15
 MAX_POSTINGS = 40
@@ -138,17 +136,9 @@ def write_resume(occupation: Occupation, index: int) -> tuple[str, str]:
 
 
 def real_postings(spark: SparkSession, workdir: Path) -> DataFrame:
-    """Every real posting, normalised, with its occupation (null when the taxonomy has none)."""
-    frames = []
-    for name, mapping in REAL_POSTING_FILES:
-        bronze_df, _ = bronze_of(spark, require_shared_data("postings", name), mapping, workdir)
-        frames.append(with_normalised_fields(with_decoded_posting(bronze_df).where("reject_reason is null")))
-    union_df = frames[0]
-    for frame in frames[1:]:
-        union_df = union_df.unionByName(frame)
-    return union_df.withColumn("seniority", F.coalesce("seniority_level", "title_seniority")).dropDuplicates(
-        ["posting_key"]
-    )
+    """Every real posting, normalised, one per posting key, with its occupation (null when the taxonomy has none)."""
+    postings_df = normalised_postings(spark, REAL_POSTING_FILES, workdir)
+    return postings_df.withColumn("seniority", F.coalesce("seniority_level", "title_seniority"))
 
 
 def posting_pool(postings_df: DataFrame) -> DataFrame:

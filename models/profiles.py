@@ -43,10 +43,10 @@ def resume_title(text: str) -> str | None:
     return None
 
 
-def embedding_text(title: str | None, skill_names: Sequence[str], text: str) -> str:
+def resume_embedding_text(title: str | None, skill_names: Sequence[str], text: str) -> str:
     """What a resume is embedded from, in the shape of a posting's: title, skills, then the opening.
 
-    >>> embedding_text("Data Engineer", ["Python", "Apache Spark"], "Built pipelines.\\n- Kafka")
+    >>> resume_embedding_text("Data Engineer", ["Python", "Apache Spark"], "Built pipelines.\\n- Kafka")
     'Data Engineer. Python, Apache Spark. Built pipelines. Kafka'
     """
     opening = " ".join(re.sub(r"^\s*[-*•]\s*", "", line) for line in text.splitlines() if line.strip())
@@ -91,7 +91,7 @@ def resume_profiles(
         .withColumn("seniority", F.when(F.col("title").isNotNull(), title_seniority("title")))
         .collect()
     }
-    texts = [embedding_text(titles[r], skills.get(r, ([], []))[1], text) for r, text in resumes]
+    texts = [resume_embedding_text(titles[r], skills.get(r, ([], []))[1], text) for r, text in resumes]
     vectors = embed_texts(texts, settings)
     return {
         resume_id: ResumeProfile(

@@ -43,16 +43,15 @@ from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
 
-from pyspark.sql import DataFrame, SparkSession, Window
+from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 
 from ingestion.data_paths import require_shared_data
 from lakehouse.config import ConfigError, load_settings
 from spark_jobs.duplicates import DuplicateParams, build_duplicate_groups, scored_candidates
 from spark_jobs.skill_eval import precision_recall_f1
-from streaming.decode import with_decoded_posting
-from streaming.evaluate import REAL_POSTING_FILES, bronze_of  # the file -> bronze step of the normalisation eval
-from streaming.silver import with_changes, with_duplicate_groups, with_normalised_fields
+from streaming.evaluate import REAL_POSTING_FILES, normalised_postings  # as the normalisation eval reads them
+from streaming.silver import with_changes, with_duplicate_groups
 
 logger = logging.getLogger(__name__)
 
@@ -81,20 +80,7 @@ Groups = dict[str, str]  # posting_key -> group id; postings without an entry ar
 
 def silver_rows(spark: SparkSession, files: Iterable[tuple[str, str]], workdir: Path, window_days: int) -> DataFrame:
     """The files' postings as silver rows: normalised, one per posting key, with silver's exact group id."""
-    bronze_dfs = [
-        bronze_of(spark, require_shared_data("postings", name), mapping, workdir)[0] for name, mapping in files
-    ]
-    bronze_df = bronze_dfs[0]
-    for other_df in bronze_dfs[1:]:
-        bronze_df = bronze_df.unionByName(other_df)
-    one_per_key = Window.partitionBy("posting_key").orderBy("content_hash", "search_keyword")
-    rows_df = (
-        with_normalised_fields(with_decoded_posting(bronze_df).where("reject_reason is null"))
-        .withColumn("_n", F.row_number().over(one_per_key))
-        .where("_n = 1")
-        .drop("_n")
-        .withColumn("first_seen_at", F.col("scraped_at"))
-    )
+    rows_df = normalised_postings(spark, files, workdir).withColumn("first_seen_at", F.col("scraped_at"))
     empty_silver_df = rows_df.select(
         "posting_key",
         "scraped_at",

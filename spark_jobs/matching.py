@@ -292,8 +292,9 @@ def match_resume(
     filters: MatchFilters,
     as_of: datetime,
     top: int = 20,
+    rarity: Mapping[str, float] | None = None,
 ) -> MatchResult:
-    """The resume's best `top` matches and its skill gap."""
+    """The resume's best `top` matches and its skill gap (`rarity`: `rarity_of_skills`, read once per batch)."""
     postings_df = filtered_postings(spark, settings, filters, as_of)
     retrieved = nearest(postings_df, profile.embedding, max(RETRIEVE, top))
     if retrieved.empty:
@@ -302,7 +303,8 @@ def match_resume(
             empty, pd.DataFrame(columns=["skill_id", "skill", "top_matches", "share", "growth"]), champion.version
         )
     candidates = candidate_details(spark, settings, postings_df, retrieved)
-    ranked = rank(profile, candidates, champion, rarity_of_skills(spark, settings), filters, as_of)
+    rarity = rarity if rarity is not None else rarity_of_skills(spark, settings)
+    ranked = rank(profile, candidates, champion, rarity, filters, as_of)
     return MatchResult(ranked.head(top), skill_gap(spark, settings, ranked, profile), champion.version)
 
 

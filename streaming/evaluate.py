@@ -21,12 +21,13 @@ import csv
 import re
 import tempfile
 import time
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
-from pyspark.sql import DataFrame, SparkSession
+from pyspark.sql import DataFrame, SparkSession, Window
 from pyspark.sql import functions as F
 
 from ingestion.data_paths import require_shared_data, shared_data_path
@@ -109,6 +110,27 @@ def bronze_of(spark: SparkSession, path: Path, mapping: str, workdir: Path) -> t
     out = workdir / (re.sub(r"\W+", "_", str(path.name)) + ".parquet")
     pq.write_table(table, out)
     return to_bronze(spark.read.parquet(str(out)), ts), len(records)
+
+
+def normalised_postings(spark: SparkSession, files: Iterable[tuple[str, str]], workdir: Path) -> DataFrame:
+    """The files' postings decoded and normalised as silver does it, one row per posting key.
+
+    Of a key's rows the one with the smallest content hash (then search keyword) is kept, so the
+    choice does not depend on the order Spark reads the files in.
+    """
+    bronze_dfs = [
+        bronze_of(spark, require_shared_data("postings", name), mapping, workdir)[0] for name, mapping in files
+    ]
+    bronze_df = bronze_dfs[0]
+    for other_df in bronze_dfs[1:]:
+        bronze_df = bronze_df.unionByName(other_df)
+    one_per_key = Window.partitionBy("posting_key").orderBy("content_hash", "search_keyword")
+    return (
+        with_normalised_fields(with_decoded_posting(bronze_df).where("reject_reason is null"))
+        .withColumn("_n", F.row_number().over(one_per_key))
+        .where("_n = 1")
+        .drop("_n")
+    )
 
 
 def posting_coverage(spark: SparkSession) -> dict[str, dict]:
