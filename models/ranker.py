@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 from sklearn.linear_model import LogisticRegression
 
-from models.features import FEATURES
+from models.features import FEATURES, feature_matrix
 from models.metrics import RELEVANT
 
 MAX_PAIRS_PER_QUERY = 2_000  # pairs sampled per resume (seeded): enough signal, bounded memory
@@ -114,7 +114,7 @@ def fit_ranker(
     frame: pd.DataFrame, features: Sequence[str] = FEATURES, label: str = "label", query: str = "resume_id"
 ) -> LinearRanker:
     """Fit the pairwise ranker and its Platt scaling on candidate rows (one per resume and posting)."""
-    x = frame[list(features)].to_numpy(np.float64)
+    x = feature_matrix(frame, features)
     labels, queries = frame[label].to_numpy(), frame[query].to_numpy()
     mean = x.mean(axis=0)
     scale = np.where(x.std(axis=0) > 0, x.std(axis=0), 1.0)
@@ -146,4 +146,4 @@ class RankerModel(mlflow.pyfunc.PythonModel):
 
     def predict(self, context, model_input: pd.DataFrame, params: dict | None = None) -> np.ndarray:  # noqa: ARG002
         """Scores for each row of `model_input` (its feature columns, by name)."""
-        return self.ranker.score(model_input[list(self.ranker.features)].to_numpy(np.float64))
+        return self.ranker.score(feature_matrix(model_input, self.ranker.features))

@@ -20,7 +20,7 @@ import pandas as pd
 
 from lakehouse.config import Settings
 from models import ranker as ranker_module
-from models.features import FEATURES
+from models.features import FEATURES, feature_matrix
 from models.metrics import mean_metrics, ranked_labels
 from models.ranker import LinearRanker, fit_ranker
 from models.tracking import configure, experiment_id, log_ranker, register
@@ -114,7 +114,7 @@ def train_and_register(frame: pd.DataFrame, settings: Settings, labels_how: str)
 def _log_model_run(ranker: LinearRanker, train: pd.DataFrame, test: pd.DataFrame) -> dict[str, float]:
     """Log a fitted ranker's parameters, weights and train/test metrics in the active run; its test metrics."""
     scores = {
-        name: pd.Series(ranker.score(part[list(ranker.features)].to_numpy()))
+        name: pd.Series(ranker.score(feature_matrix(part, ranker.features)))
         for name, part in (("train", train), ("test", test))
     }
     found = {name: evaluate(part, scores[name]) for name, part in (("train", train), ("test", test))}

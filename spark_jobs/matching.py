@@ -33,7 +33,7 @@ from ingestion.word_scores import word_score
 from lakehouse.catalog import read_table, table_path
 from lakehouse.config import ConfigError, Settings
 from models.cover_letter import draft, polish
-from models.features import FEATURES, ResumeProfile, features_of, skill_rarity
+from models.features import FEATURES, ResumeProfile, feature_matrix, features_of, skill_rarity
 from models.tracking import Champion
 from spark_jobs.embeddings import MODEL_VERSION, embedding_text
 from spark_jobs.table_writes import replace_for_keys
@@ -220,7 +220,7 @@ def rank(
 ) -> pd.DataFrame:
     """The candidates scored by the champion (times the word scores), best first, with skills and reasons."""
     scored = features_of(profile, candidates, rarity, as_of)
-    x = scored[list(champion.ranker.features)].to_numpy(np.float64)
+    x = feature_matrix(scored, champion.ranker.features)
     contributions = champion.ranker.contributions(x)
     boosts = np.array(
         [
