@@ -7,6 +7,8 @@ PYTHON ?= python3.11
 VENV   := .venv
 BIN    := $(VENV)/bin
 JARS   := .jars
+# the nightly benchmark's lakes, which the matching benchmark reads (removed after)
+BENCH_LAKES ?= /tmp/joblake-bench-lakes
 export JOBLAKE_PROFILE ?= local
 
 .PHONY: demo test eval bench lint jars venv kafka-up kafka-down s3-up s3-down lock clean help
@@ -52,7 +54,9 @@ bench: venv jars
 	JOBLAKE_PROFILE=test $(BIN)/python -m tests.bench.bench_streaming --out bench_results/streaming.json
 	JOBLAKE_PROFILE=test $(BIN)/python -m tests.bench.bench_skills --out bench_results/skills.json
 	JOBLAKE_PROFILE=test $(BIN)/python -m tests.bench.bench_embeddings --out bench_results/embeddings.json
-	JOBLAKE_PROFILE=test $(BIN)/python -m tests.bench.bench_nightly --out bench_results/nightly.json
+	JOBLAKE_PROFILE=test $(BIN)/python -m tests.bench.bench_nightly --lakes $(BENCH_LAKES) --out bench_results/nightly.json
+	JOBLAKE_PROFILE=test $(BIN)/python -m tests.bench.bench_matching --lakes $(BENCH_LAKES) --out bench_results/matching.json
+	rm -rf $(BENCH_LAKES)
 
 lint: venv
 	$(BIN)/ruff check .

@@ -183,8 +183,7 @@ def cmd_match(args: argparse.Namespace, settings: Settings) -> int:
     from spark_jobs.matching import (
         cover_letter,
         match_lines,
-        match_resume,
-        rarity_of_skills,
+        match_resumes,
         resume_match_rows,
         write_match_files,
         write_resume_matches,
@@ -203,11 +202,10 @@ def cmd_match(args: argparse.Namespace, settings: Settings) -> int:
     spark = _spark(settings)
     profiles = resume_profiles(spark, [(r.resume_id, r.text) for r in resumes], settings)
     now, run_id = datetime.now(UTC), _run_id()
-    rarity = rarity_of_skills(spark, settings)
+    results = match_resumes(spark, settings, profiles, champion, filters, now, top=args.top)
     rows = []
     for resume in resumes:
-        profile = profiles[resume.resume_id]
-        result = match_resume(spark, settings, profile, champion, filters, now, top=args.top, rarity=rarity)
+        profile, result = profiles[resume.resume_id], results[resume.resume_id]
         if batch:
             rows.append(resume_match_rows(resume.resume_id, result, champion, run_id, now))
             best = result.matches.head(1)

@@ -3,7 +3,7 @@
 Builds the labelled candidates of `models.dataset` from ../shared/data, then `models.train` fits
 the ranker on the train occupations, logs it and both baselines (and the model without title
 features) scored on the held-out occupations to MLflow, and registers it; it becomes the
-`champion` only when it beats both baselines on NDCG@10.
+`champion` only when it beats both baselines and the current champion on NDCG@10.
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ def evaluate(spark: SparkSession, settings: Settings | None = None) -> dict:
         "weights": dict(zip(result.ranker.features, result.ranker.weights.round(4).tolist(), strict=True)),
         "model_version": result.model_version,
         "champion": result.is_champion,
+        "champion_why": result.why,
         "baselines": list(BASELINES),
         "mlflow": {"tracking_uri": settings["mlflow.tracking_uri"], "run_ids": result.run_ids},
     }
@@ -45,6 +46,6 @@ def summary(report: dict) -> list[str]:
             f"{run:<26} test NDCG@10 {m['ndcg_at_10']:.3f} MAP {m['map']:.3f} P@5 {m['precision_at_5']:.3f} "
             f"({m['queries']} resumes)"
         )
-    outcome = "champion" if report["champion"] else "registered, NOT champion (does not beat the baselines)"
-    lines.append(f"model version {report['model_version']}: {outcome}")
+    outcome = "champion" if report["champion"] else "registered, NOT champion"
+    lines.append(f"model version {report['model_version']}: {outcome} ({report['champion_why']})")
     return lines

@@ -2,8 +2,9 @@
 
 One experiment (`mlflow.experiment`) holds every training run and both baselines, each tagged with
 the evaluation data's version so runs on the same held-out split can be compared. The model is
-registered as `mlflow.model_name`; the version that beats the baselines gets the alias
-`champion`, and matching loads `models:/<name>@champion` and writes that version on every row.
+registered as `mlflow.model_name`; a version that beats the baselines and the current champion
+(both scored on its own held-out split) gets the alias `champion`, and matching loads
+`models:/<name>@champion` and writes that version on every row.
 
 The local profile keeps the tracking store and registry in SQLite (`mlflow.tracking_uri`) with
 the artifacts in a folder beside it (`mlflow.artifact_root`, default `<db folder>/mlartifacts`);
@@ -108,16 +109,24 @@ def register(client: MlflowClient, settings: Settings, model_uri: str, run_id: s
     return version
 
 
-def load_champion(settings: Settings) -> Champion:
-    """The champion ranker of the registry; a readable error when none is registered yet."""
+def current_champion(settings: Settings) -> Champion | None:
+    """The champion ranker of the registry, or None when no version has the alias yet."""
     client = configure(settings)
     name = settings["mlflow.model_name"]
     try:
         version = client.get_model_version_by_alias(name, CHAMPION)
     except MlflowException:
-        raise ConfigError(
-            f"no ranking model registered as {name}@{CHAMPION} at {settings['mlflow.tracking_uri']}; "
-            "run `joblake train-ranker` first"
-        ) from None
+        return None
     model = mlflow.pyfunc.load_model(f"models:/{name}@{CHAMPION}")
     return Champion(model.unwrap_python_model().ranker, name, str(version.version), version.run_id)
+
+
+def load_champion(settings: Settings) -> Champion:
+    """The champion ranker of the registry; a readable error when none is registered yet."""
+    champion = current_champion(settings)
+    if champion is None:
+        raise ConfigError(
+            f"no ranking model registered as {settings['mlflow.model_name']}@{CHAMPION} at "
+            f"{settings['mlflow.tracking_uri']}; run `joblake train-ranker` first"
+        )
+    return champion

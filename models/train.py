@@ -7,7 +7,9 @@ so the model is scored on occupations it never saw. Four runs go to the experime
 the same test split and tagged with the data version: `bm25`, `embedding` (the cosine alone) and
 `linear_pairwise` (the model), plus `linear_pairwise_no_titles`, the model without the title
 features (the labels come from titles, see models/dataset.py). The model is registered; its
-version becomes the champion only when its test NDCG@10 beats both baselines'.
+version becomes the champion only when its test NDCG@10 beats both baselines' and is at least
+the current champion's, scored on the same test split (so a retraining never swaps a better
+model for a worse one, whatever data the old one was trained on).
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from models import ranker as ranker_module
 from models.features import FEATURES, feature_matrix
 from models.metrics import mean_metrics, ranked_labels
 from models.ranker import LinearRanker, fit_ranker
-from models.tracking import configure, experiment_id, log_ranker, register
+from models.tracking import configure, current_champion, experiment_id, log_ranker, register
 
 TEST_SHARE = 0.3  # of the occupations, chosen by a hash of the code (stable across runs and machines)
 BASELINES = {"bm25": "bm25", "embedding": "cosine"}  # run name -> the score column it ranks by
@@ -39,8 +41,9 @@ class TrainResult:
     metrics: dict[str, dict[str, float]]  # run name -> test metrics
     ranker: LinearRanker
     model_version: str
-    is_champion: bool  # whether it beat both baselines and took the champion alias
+    is_champion: bool  # whether it took the champion alias
     run_ids: dict[str, str]
+    why: str  # why it took the alias or not, one line
 
 
 def is_test_occupation(occupation: str) -> bool:
@@ -101,14 +104,28 @@ def train_and_register(frame: pd.DataFrame, settings: Settings, labels_how: str)
         metrics[ABLATION_RUN] = _log_model_run(fit_ranker(train, without_titles), train, test)
         run_ids[ABLATION_RUN] = run.info.run_id
     ranker = fit_ranker(train)
+    incumbent = current_champion(settings)
     with mlflow.start_run(experiment_id=experiment, run_name=MODEL_RUN, tags=tags) as run:
         metrics[MODEL_RUN] = _log_model_run(ranker, train, test)
         model_uri = log_ranker(ranker, train)
         run_ids[MODEL_RUN] = run.info.run_id
-        beats = all(metrics[MODEL_RUN]["ndcg_at_10"] > metrics[name]["ndcg_at_10"] for name in BASELINES)
+        ndcg = metrics[MODEL_RUN]["ndcg_at_10"]
+        beats = all(ndcg > metrics[name]["ndcg_at_10"] for name in BASELINES)
         mlflow.set_tag("beats_baselines", str(beats).lower())
-    model_version = register(client, settings, model_uri, run.info.run_id, champion=beats)
-    return TrainResult(metrics, ranker, model_version, beats, run_ids)
+        why = "beats both baselines" if beats else "does not beat the baselines"
+        promote = beats
+        if incumbent is not None:
+            run_name = f"champion_v{incumbent.version}"
+            metrics[run_name] = evaluate(
+                test, pd.Series(incumbent.ranker.score(feature_matrix(test, incumbent.ranker.features)))
+            )
+            mlflow.log_metric("test_ndcg_at_10_of_champion", metrics[run_name]["ndcg_at_10"])
+            if beats and ndcg < metrics[run_name]["ndcg_at_10"]:
+                promote, why = False, f"beats the baselines but not champion version {incumbent.version}"
+            elif beats:
+                why = f"beats both baselines and champion version {incumbent.version}"
+    model_version = register(client, settings, model_uri, run.info.run_id, champion=promote)
+    return TrainResult(metrics, ranker, model_version, promote, run_ids, why)
 
 
 def _log_model_run(ranker: LinearRanker, train: pd.DataFrame, test: pd.DataFrame) -> dict[str, float]:

@@ -2,9 +2,10 @@
 
 1. Retrieval: the postings of `gold.fact_job_postings` that pass the filters (query words in the
    title or description, a place, remote only, posted within, active only), their embeddings
-   from `gold.job_embeddings` (the current model's), and the `retrieve` nearest the resume's
-   embedding by cosine: each partition keeps its own top rows in a pandas function, the driver
-   merges them, so no posting's vector leaves its executor unless it may be in the top.
+   from `gold.job_embeddings` (the current model's), and the `RETRIEVE` nearest each resume's
+   embedding by cosine: one scan for a whole batch of resumes, each partition keeping its own
+   top rows per resume in a pandas function and the driver merging them, so no posting's vector
+   leaves its executor.
 2. Ranking: the candidates' features (`models.features`), the champion's score and match %
    (`models:/<name>@champion`), times the user's word scores (`--word-score phd=1.1`).
 3. Explanation: matched and missing skills per posting, the features that helped most, and a
@@ -41,6 +42,7 @@ from spark_jobs.table_writes import replace_for_keys
 RETRIEVE = 200  # candidates ranked per resume
 GAP_FROM = 20  # the top matches a skill gap is counted over
 REASONS = 3  # features named as reasons per match
+GAP_COLUMNS = ["skill_id", "skill", "top_matches", "share", "growth"]
 DELTA_DEFAULT_RETENTION_HOURS = 168  # VACUUM refuses less unless its check is turned off
 FEATURE_NAMES = {
     "cosine": "similar text",
@@ -143,32 +145,51 @@ def filtered_postings(spark: SparkSession, settings: Settings, filters: MatchFil
     return postings_df
 
 
-def nearest(postings_df: DataFrame, vector: np.ndarray, k: int) -> pd.DataFrame:
-    """The k postings whose embedding is nearest `vector` (unit vectors: cosine = dot product)."""
-    query = np.asarray(vector, np.float32)
-    schema = "posting_key string, cosine double"
+def _best(keys: np.ndarray, scores: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """The k highest scores with their keys, best first, ties by key (the same k whatever the row order)."""
+    if len(scores) > k:
+        kept = scores >= np.partition(scores, len(scores) - k)[len(scores) - k]
+        keys, scores = keys[kept], scores[kept]
+    order = np.lexsort((keys, -scores))[:k]
+    return keys[order], scores[order]
+
+
+def nearest(postings_df: DataFrame, vectors: np.ndarray, k: int) -> list[pd.DataFrame]:
+    """For each row of `vectors` (one per resume), the k postings nearest it: posting_key, cosine, best first.
+
+    Unit vectors, so cosine = dot product. One scan of the embeddings serves every resume: each
+    batch of postings is multiplied by all the resume vectors at once, and each partition keeps
+    only its own k best per resume for the driver to merge.
+    """
+    queries = np.atleast_2d(np.asarray(vectors, np.float32))
+    schema = "query int, posting_key string, cosine double"
 
     def top_of_partition(batches: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]:
-        # a pandas function because the dot product of every embedding with one vector is NumPy's job
-        kept = []
+        # a pandas function because scoring a batch of embeddings against every resume is one NumPy product
+        best = [(np.empty(0, object), np.empty(0, np.float32)) for _ in queries]
         for batch in batches:
             if batch.empty:
                 continue
-            matrix = np.stack(batch["embedding"].to_numpy()).astype(np.float32)
-            scored = pd.DataFrame({"posting_key": batch["posting_key"], "cosine": (matrix @ query).astype(float)})
-            kept = [pd.concat([*kept, scored]).nlargest(k, "cosine")]
-        if kept:
-            yield kept[0]
+            keys = batch["posting_key"].to_numpy(object)
+            scores = np.stack(batch["embedding"].to_numpy()).astype(np.float32) @ queries.T
+            for q, (kept_keys, kept_scores) in enumerate(best):
+                best[q] = _best(np.concatenate([kept_keys, keys]), np.concatenate([kept_scores, scores[:, q]]), k)
+        for q, (keys, scores) in enumerate(best):
+            if len(keys):
+                yield pd.DataFrame({"query": q, "posting_key": keys, "cosine": scores.astype(float)})
 
     rows = postings_df.select("posting_key", "embedding").mapInPandas(top_of_partition, schema).toPandas()
-    return rows.sort_values(["cosine", "posting_key"], ascending=[False, True]).head(k).reset_index(drop=True)
+    found = []
+    for q in range(len(queries)):
+        mine = rows[rows["query"] == q]
+        keys, scores = _best(mine["posting_key"].to_numpy(object), mine["cosine"].to_numpy(), k)
+        found.append(pd.DataFrame({"posting_key": keys, "cosine": scores}))
+    return found
 
 
-def candidate_details(
-    spark: SparkSession, settings: Settings, postings_df: DataFrame, top: pd.DataFrame
-) -> pd.DataFrame:
-    """The top postings with what ranking and display read: CANDIDATE_COLUMNS, company, description, skills."""
-    keys_df = spark.createDataFrame(top, "posting_key string, cosine double")
+def candidate_details(spark: SparkSession, settings: Settings, postings_df: DataFrame, keys: list[str]) -> pd.DataFrame:
+    """The postings `keys` with what ranking and display read: CANDIDATE_COLUMNS, company, description, skills."""
+    keys_df = spark.createDataFrame([(k,) for k in keys], "posting_key string")
     skills_df = (
         _table(spark, settings, "gold.bridge_job_skills")
         .join(_table(spark, settings, "gold.dim_skill").select("skill_id", "skill_name"), "skill_id")
@@ -186,7 +207,7 @@ def candidate_details(
     skills = [list(s) if s is not None else [] for s in details["skills"]]
     details["skill_ids"] = [[row["skill_id"] for row in s] for s in skills]
     details["skill_names"] = [{row["skill_id"]: row["skill_name"] for row in s} for s in skills]
-    return details.drop(columns="skills").sort_values(["cosine", "posting_key"], ascending=[False, True])
+    return details.drop(columns="skills")
 
 
 def rarity_of_skills(spark: SparkSession, settings: Settings) -> dict[str, float]:
@@ -246,8 +267,30 @@ def rank(
     return scored.drop(columns="_order").reset_index(drop=True)
 
 
-def skill_gap(spark: SparkSession, settings: Settings, ranked: pd.DataFrame, profile: ResumeProfile) -> pd.DataFrame:
-    """Missing skills of the top GAP_FROM matches: how many ask for each, and its latest month-over-month growth."""
+def skill_growth(spark: SparkSession, settings: Settings) -> dict[str, float]:
+    """Each skill's latest month-over-month growth in gold.agg_skill_trends (none before the first nightly)."""
+    trends = read_table(spark, settings, "gold.agg_skill_trends")
+    if trends is None:
+        return {}
+    last = (
+        trends.where(F.col("grain") == "month")
+        .groupBy("skill_id")
+        .agg(F.max_by("growth", "period_start").alias("growth"))
+        .where(F.col("growth").isNotNull())
+    )
+    return {r["skill_id"]: r["growth"] for r in last.collect()}
+
+
+def skill_gap(ranked: pd.DataFrame, profile: ResumeProfile, growth: Mapping[str, float]) -> pd.DataFrame:
+    """Missing skills of the top GAP_FROM matches: how many ask for each, and its latest month-over-month growth.
+
+    >>> ranked = pd.DataFrame({"skill_ids": [["a", "b"], ["b", "c"]],
+    ...                        "skill_names": [{"a": "A", "b": "B"}, {"b": "B", "c": "C"}]})
+    >>> profile = ResumeProfile("r", None, frozenset({"a"}))
+    >>> gap = skill_gap(ranked, profile, {"c": 0.5})
+    >>> gap[["skill", "top_matches", "share", "growth"]].values.tolist()
+    [['B', 2, 1.0, nan], ['C', 1, 0.5, 0.5]]
+    """
     top = ranked.head(GAP_FROM)
     wanted: Counter[str] = Counter()
     names: dict[str, str] = {}
@@ -257,26 +300,16 @@ def skill_gap(spark: SparkSession, settings: Settings, ranked: pd.DataFrame, pro
                 wanted[s] += 1
                 names[s] = skill_names[s]
     if not wanted:
-        return pd.DataFrame(columns=["skill_id", "skill", "top_matches", "share", "growth"])
-    trends = read_table(spark, settings, "gold.agg_skill_trends")
-    growth: dict[str, float] = {}
-    if trends is not None:
-        latest = trends.where((F.col("grain") == "month") & F.col("skill_id").isin(list(wanted)))
-        last = latest.groupBy("skill_id").agg(F.max_by("growth", "period_start").alias("growth"))
-        growth = {r["skill_id"]: r["growth"] for r in last.collect()}
+        return pd.DataFrame(columns=GAP_COLUMNS)
     gap = pd.DataFrame(
         [
-            {
-                "skill_id": s,
-                "skill": names[s],
-                "top_matches": n,
-                "share": round(n / len(top), 3),
-                "growth": growth.get(s),
-            }
+            {"skill_id": s, "skill": names[s], "top_matches": n, "share": round(n / len(top), 3)}
+            | {"growth": growth.get(s)}
             for s, n in wanted.items()
-        ]
+        ],
+        columns=GAP_COLUMNS,
     )
-    gap["_growth"] = gap["growth"].fillna(0.0).map(lambda g: g if math.isfinite(g) else 0.0)
+    gap["_growth"] = [g if math.isfinite(g) else 0.0 for g in gap["growth"].astype(float)]
     return (
         gap.sort_values(["top_matches", "_growth", "skill"], ascending=[False, False, True])
         .drop(columns="_growth")
@@ -284,28 +317,43 @@ def skill_gap(spark: SparkSession, settings: Settings, ranked: pd.DataFrame, pro
     )
 
 
-def match_resume(
+def match_resumes(
     spark: SparkSession,
     settings: Settings,
-    profile: ResumeProfile,
+    profiles: Mapping[str, ResumeProfile],
     champion: Champion,
     filters: MatchFilters,
     as_of: datetime,
     top: int = 20,
-    rarity: Mapping[str, float] | None = None,
-) -> MatchResult:
-    """The resume's best `top` matches and its skill gap (`rarity`: `rarity_of_skills`, read once per batch)."""
+) -> dict[str, MatchResult]:
+    """Each resume's best `top` matches and its skill gap, by resume id.
+
+    The work shared by all the resumes is done once: one scan of the embeddings for every resume
+    (`nearest`), one read of the candidates' details, skill rarity and skill trends.
+    """
+    ids = list(profiles)
+    if not ids:
+        return {}
     postings_df = filtered_postings(spark, settings, filters, as_of)
-    retrieved = nearest(postings_df, profile.embedding, max(RETRIEVE, top))
-    if retrieved.empty:
-        empty = pd.DataFrame(columns=["rank", "posting_key", "title", "company_name", "match_pct"])
-        return MatchResult(
-            empty, pd.DataFrame(columns=["skill_id", "skill", "top_matches", "share", "growth"]), champion.version
+    vectors = np.stack([profiles[i].embedding for i in ids])
+    retrieved = nearest(postings_df, vectors, max(RETRIEVE, top))
+    keys = sorted({k for found in retrieved for k in found["posting_key"]})
+    if not keys:
+        empty = MatchResult(
+            pd.DataFrame(columns=["rank", "posting_key", "title", "company_name", "match_pct"]),
+            pd.DataFrame(columns=GAP_COLUMNS),
+            champion.version,
         )
-    candidates = candidate_details(spark, settings, postings_df, retrieved)
-    rarity = rarity if rarity is not None else rarity_of_skills(spark, settings)
-    ranked = rank(profile, candidates, champion, rarity, filters, as_of)
-    return MatchResult(ranked.head(top), skill_gap(spark, settings, ranked, profile), champion.version)
+        return {i: empty for i in ids}
+    details = candidate_details(spark, settings, postings_df, keys)
+    rarity, growth = rarity_of_skills(spark, settings), skill_growth(spark, settings)
+    results = {}
+    for resume_id, found in zip(ids, retrieved, strict=True):
+        profile = profiles[resume_id]
+        candidates = found.merge(details, on="posting_key")
+        ranked = rank(profile, candidates, champion, rarity, filters, as_of)
+        results[resume_id] = MatchResult(ranked.head(top), skill_gap(ranked, profile, growth), champion.version)
+    return results
 
 
 def _place(row: pd.Series) -> str:

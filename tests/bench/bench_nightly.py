@@ -21,7 +21,7 @@ from ingestion.avro_codec import encode_posting
 from ingestion.generator import generate_postings
 from ingestion.keys import posting_key
 from lakehouse.catalog import table_path
-from lakehouse.config import resolve
+from lakehouse.config import Settings, resolve
 from lakehouse.session import get_spark
 from spark_jobs.embeddings import embed_texts, with_embedding_text
 from spark_jobs.nightly import run_nightly
@@ -33,12 +33,11 @@ from tests.streaming.bronze_rows import BRONZE_DDL, NOW, bronze_row
 BATCH = 20_000  # postings per silver batch
 
 
-def bench_size(count: int) -> dict:
-    """One size: silver of `count` postings, a full night, an incremental night, a rerun; the bare model."""
-    state = Path(tempfile.mkdtemp(prefix="joblake-bench-nightly-"))
+def lake_settings(state: Path) -> Settings:
+    """Test-profile settings for a benchmark lake (and its quality reports) under `state`."""
     models = REPO / ".jars" / "models"
     defaults = resolve("test", {})
-    settings = defaults.with_overrides(
+    return defaults.with_overrides(
         {
             "spark.jars_dir": str(REPO / ".jars" / "spark"),
             "lake.root": str(state / "lake"),
@@ -47,6 +46,18 @@ def bench_size(count: int) -> dict:
             "embeddings.model_dir": str(models / Path(defaults["embeddings.model_dir"]).name),
         }
     )
+
+
+def bench_size(count: int, lake_dir: Path | None = None) -> dict:
+    """One size: silver of `count` postings, a full night, an incremental night, a rerun; the bare model.
+
+    With `lake_dir` (emptied first) the lake is kept there afterwards: `bench_matching` reads it.
+    """
+    if lake_dir is not None:
+        shutil.rmtree(lake_dir, ignore_errors=True)
+        lake_dir.mkdir(parents=True)
+    state = lake_dir or Path(tempfile.mkdtemp(prefix="joblake-bench-nightly-"))
+    settings = lake_settings(state)
     checkpoint = state / "checkpoint"
     checkpoint.mkdir()
     (checkpoint / "metadata").write_text('{"id":"bench-nightly"}\n')
@@ -93,7 +104,8 @@ def bench_size(count: int) -> dict:
         embed_texts(texts, settings)
         baseline_s = time.perf_counter() - started
     finally:
-        shutil.rmtree(state, ignore_errors=True)
+        if lake_dir is None:
+            shutil.rmtree(state, ignore_errors=True)
     baseline, measured = count / baseline_s, count / full_s
     return {
         "what": f"a full nightly run over {count:,} silver postings on {settings['spark.master']}",
@@ -115,7 +127,7 @@ def bench_size(count: int) -> dict:
 
 
 def main() -> None:
-    run_sizes(__doc__.splitlines()[0], "10000,100000", "bench_results/nightly.json", "nightly", bench_size)
+    run_sizes(__doc__.splitlines()[0], "10000,100000", "bench_results/nightly.json", "nightly", bench_size, lakes=True)
 
 
 if __name__ == "__main__":

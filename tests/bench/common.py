@@ -52,11 +52,25 @@ def write_results(path: str, results: dict) -> None:
     print(f"written to {out}")
 
 
-def run_sizes(description: str, sizes: str, out: str, prefix: str, bench_size: Callable[[int], dict]) -> None:
-    """The command line every benchmark shares: `--sizes` (posting counts) and `--out`, one figure per size."""
+def run_sizes(
+    description: str, sizes: str, out: str, prefix: str, bench_size: Callable[..., dict], lakes: bool = False
+) -> None:
+    """The command line every benchmark shares: `--sizes` (posting counts) and `--out`, one figure per size.
+
+    With `lakes`, also `--lakes DIR`: the lake of each size lives in DIR/<size> and is kept after the
+    run (so a later benchmark reads the gold tables this one built); `bench_size(count, lake_dir)`.
+    """
     parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--sizes", default=sizes, help=f"comma-separated posting counts (default {sizes})")
     parser.add_argument("--out", default=out)
+    if lakes:
+        parser.add_argument("--lakes", type=Path, help="keep each size's lake here (default: a temporary one)")
     args = parser.parse_args()
     counts = [int(s) for s in args.sizes.split(",")]
-    write_results(args.out, {f"{prefix}_{n // 1000}k": bench_size(n) for n in counts})
+    results = {}
+    for n in counts:
+        if lakes:
+            results[f"{prefix}_{n // 1000}k"] = bench_size(n, args.lakes / str(n) if args.lakes else None)
+        else:
+            results[f"{prefix}_{n // 1000}k"] = bench_size(n)
+    write_results(args.out, results)

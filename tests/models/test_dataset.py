@@ -10,7 +10,7 @@ import pytest
 from lakehouse.config import Settings
 from models import dataset, profiles
 from models.dataset import MAX_POSTINGS, MIN_POSTINGS, Occupation, posting_pool, relevance, write_resume
-from models.profiles import resume_profiles, resume_title
+from models.profiles import resume_places, resume_profiles, resume_title
 from tests.conftest import REPO
 
 
@@ -92,7 +92,7 @@ def test_resume_profiles_read_skills_title_and_level(spark, settings: Settings) 
     found = resume_profiles(
         spark,
         [
-            ("r1", "Alex Example\nSenior Data Engineer\n\nSkills: Python, Apache Spark, Kafka and SQL.\n"),
+            ("r1", "Alex Example | Austin, TX\nSenior Data Engineer\n\nSkills: Python, Apache Spark, Kafka and SQL.\n"),
             ("r2", "Registered Nurse\nTen years on acute medical wards."),
         ],
         model_settings,
@@ -105,6 +105,22 @@ def test_resume_profiles_read_skills_title_and_level(spark, settings: Settings) 
     )
     assert {"python", "apache_kafka"} <= data.skill_ids  # the postings' pipeline, tagger included
     assert nurse.title == "Registered Nurse" and nurse.job_family == "Healthcare Practitioners and Technical"
+    assert (data.city, data.country) == ("Austin", "United States")
+    assert (nurse.city, nurse.country) == (None, None)  # no place named: location fit stays unknown
     assert abs(float(data.embedding @ data.embedding) - 1) < 1e-3
     assert float(data.embedding @ nurse.embedding) < 0.6
     assert "Alex" not in repr(data)  # a profile carries no text
+
+
+@pytest.mark.spark
+def test_resume_places_take_the_first_segment_the_location_parser_knows(spark) -> None:
+    found = resume_places(
+        spark,
+        [
+            ("header", "Jane Doe | jane@example.org | Leeds, UK\nNurse"),
+            ("labelled", "Sam Roe\nLocation: Toronto, Ontario, Canada\nAccountant"),
+            ("skills only", "Data Engineer\nSkills: Python, SQL, Go\nPython, Scala, Java"),
+            ("nothing", "Data Engineer"),
+        ],
+    )
+    assert found == {"header": ("Leeds", "United Kingdom"), "labelled": ("Toronto", "Canada")}

@@ -64,7 +64,28 @@ def test_a_model_that_does_not_beat_the_baselines_is_registered_without_the_alia
     frame["bm25"] = frame["label"] + np.random.default_rng(0).uniform(0, 0.1, len(frame))  # a baseline that knows
     second = train_and_register(frame, mlflow_settings, labels_how="made up")
     assert not second.is_champion and second.model_version != first.model_version
+    assert second.why == "does not beat the baselines"
     assert load_champion(mlflow_settings).version == first.model_version  # the champion stays
+
+
+def test_a_model_worse_than_the_champion_on_its_own_test_split_does_not_take_the_alias(
+    mlflow_settings: Settings,
+) -> None:
+    first = train_and_register(labelled_candidates(), mlflow_settings, labels_how="made up")
+    frame = labelled_candidates()
+    in_train = ~frame["occupation"].map(is_test_occupation)
+    noise = np.random.default_rng(0).uniform(size=int(in_train.sum()))
+    frame.loc[in_train, "skill_coverage"] = noise  # the new model cannot learn what skills say
+    second = train_and_register(frame, mlflow_settings, labels_how="made up")
+    ndcg = second.metrics[MODEL_RUN]["ndcg_at_10"]
+    assert ndcg > max(second.metrics[b]["ndcg_at_10"] for b in BASELINES)
+    assert ndcg < second.metrics[f"champion_v{first.model_version}"]["ndcg_at_10"]
+    assert not second.is_champion
+    assert second.why == f"beats the baselines but not champion version {first.model_version}"
+    assert load_champion(mlflow_settings).version == first.model_version
+
+    third = train_and_register(labelled_candidates(), mlflow_settings, labels_how="made up")  # as good: newest wins
+    assert third.is_champion and load_champion(mlflow_settings).version == third.model_version
 
 
 def test_no_champion_is_one_readable_line(mlflow_settings: Settings) -> None:
