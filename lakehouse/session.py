@@ -61,10 +61,13 @@ def get_spark(settings: Settings | None = None, app_name: str | None = None) -> 
         os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")  # one machine: no interface guessing
         os.environ.setdefault("PYSPARK_PYTHON", sys.executable)  # Python workers (Arrow UDFs) use this interpreter
     log4j = resources.files("lakehouse.conf").joinpath("log4j2.properties")
+    jars = spark_jars(settings)
+    if settings["spark.master"].startswith("k8s://"):
+        jars = [f"local://{jar}" for jar in jars]  # in every pod's image already: executors fetch nothing
     builder = (
         SparkSession.builder.master(settings["spark.master"])
         .appName(app_name or settings["spark.app_name"])
-        .config("spark.jars", ",".join(spark_jars(settings)))
+        .config("spark.jars", ",".join(jars))
         .config("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension")
         .config("spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog")
         .config("spark.sql.shuffle.partitions", str(settings["spark.shuffle_partitions"]))

@@ -56,3 +56,28 @@ def test_paths_are_absolute_and_uris_untouched(tmp_path, monkeypatch):
 def test_overrides_reject_unknown_keys():
     with pytest.raises(ConfigError):
         resolve("local", {}).with_overrides({"lake.nope": 1})
+
+
+def test_k8s_resolves_exactly_the_keys_local_does_including_orchestration():
+    local, k8s = resolve("local", {}), resolve("k8s", {})
+    assert _keys(k8s) == _keys(local)
+    assert set(k8s.values["orchestration"]) == set(local.values["orchestration"])
+
+
+@pytest.mark.parametrize("profile", PROFILES)
+def test_orchestration_alerts_are_off_and_hold_no_credentials(profile):
+    orchestration = resolve(profile, {}).values["orchestration"]
+    assert orchestration["alert_webhook_url"] == "" and orchestration["alert_email"] == []
+    assert not any(word in key for key in orchestration for word in ("token", "password", "secret"))
+
+
+@pytest.mark.parametrize(
+    ("profile", "backend"),
+    [
+        ("local", "local"),  # a laptop: subprocesses on the worker
+        ("test", "local"),  # DAG tests run the real commands locally
+        ("k8s", "k8s"),  # a cluster: SparkApplications
+    ],
+)
+def test_each_profile_picks_its_task_backend(profile, backend):
+    assert resolve(profile, {})["orchestration.backend"] == backend
