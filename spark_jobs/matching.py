@@ -188,17 +188,23 @@ def nearest(postings_df: DataFrame, vectors: np.ndarray, k: int) -> list[pd.Data
 
 
 def candidate_details(spark: SparkSession, settings: Settings, postings_df: DataFrame, keys: list[str]) -> pd.DataFrame:
-    """The postings `keys` with what ranking and display read: CANDIDATE_COLUMNS, company, description, skills."""
-    keys_df = spark.createDataFrame([(k,) for k in keys], "posting_key string")
+    """The postings `keys` with what ranking and display read: CANDIDATE_COLUMNS, company, description, skills.
+
+    Every table is filtered to the keys before it is joined or grouped (a few hundred postings, not
+    the lake): the filter reaches each Delta scan, where file statistics can skip what holds none.
+    """
+    is_candidate = F.col("posting_key").isin(keys)
     skills_df = (
         _table(spark, settings, "gold.bridge_job_skills")
+        .where(is_candidate)
         .join(_table(spark, settings, "gold.dim_skill").select("skill_id", "skill_name"), "skill_id")
         .groupBy("posting_key")
         .agg(F.sort_array(F.collect_list(F.struct("skill_id", "skill_name"))).alias("skills"))
     )
-    silver_df = _table(spark, settings, "silver.job_postings").select("posting_key", "description")
+    silver_df = _table(spark, settings, "silver.job_postings").select("posting_key", "description").where(is_candidate)
     details = (
-        keys_df.join(postings_df.drop("embedding"), "posting_key")
+        postings_df.drop("embedding")
+        .where(is_candidate)
         .join(skills_df, "posting_key", "left")
         .join(silver_df, "posting_key", "left")
         .withColumnRenamed("seniority_level", "seniority")

@@ -134,3 +134,53 @@ def s3_server(settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> I
     finally:
         server.stop()
         shutil.rmtree(state, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def gold_lake(spark, settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """JOBLAKE__ environment overrides for a lake whose gold a real night built, with a registered champion.
+
+    300 generated postings go into silver through the streaming job's own batch function, `run_nightly`
+    builds every gold table, and a ranker trained on the made-up labels of tests/models/labelled.py is
+    registered as champion in a SQLite MLflow store beside the lake. Built once per test session for the
+    tests that read gold (matching, notebooks, the report); set the variables with monkeypatch.setenv
+    and clear `load_settings`'s cache, or pass `gold_settings(settings, gold_lake)` to library calls.
+    """
+    from ingestion.avro_codec import encode_posting
+    from ingestion.generator import generate_postings
+    from ingestion.keys import posting_key
+    from models.train import train_and_register
+    from spark_jobs.nightly import run_nightly
+    from streaming.silver import silver_writer
+    from tests.models.labelled import labelled_candidates
+    from tests.streaming.bronze_rows import BRONZE_DDL, NOW, bronze_row
+
+    tmp = tmp_path_factory.mktemp("gold-lake")
+    models = REPO / ".jars" / "models"
+    overrides = {
+        "lake.root": str(tmp / "lake"),
+        "quality.report_dir": str(tmp / "quality"),
+        "embeddings.model_jar": str(models / Path(settings["embeddings.model_jar"]).name),
+        "embeddings.model_dir": str(models / Path(settings["embeddings.model_dir"]).name),
+        "mlflow.tracking_uri": f"sqlite:///{tmp / 'mlflow.db'}",
+    }
+    lake_settings = settings.with_overrides(overrides)
+    checkpoint = tmp / "checkpoint"
+    checkpoint.mkdir()
+    (checkpoint / "metadata").write_text('{"id":"gold-lake"}\n')
+    write_batch = silver_writer(lake_settings, str(checkpoint), clock=lambda: NOW, run_id="gold-lake")
+    rows = [
+        bronze_row(encode_posting(p), i, key=posting_key(p["source"], p["source_job_id"]))
+        for i, p in enumerate(generate_postings(300, seed=5, now=NOW))
+    ]
+    write_batch(spark.createDataFrame(rows, BRONZE_DDL), 0)
+    run_nightly(spark, lake_settings, NOW.date())
+    train_and_register(labelled_candidates(), lake_settings, labels_how="made up for the tests")
+    return {f"JOBLAKE__{key.upper().replace('.', '__')}": value for key, value in overrides.items()}
+
+
+def gold_settings(settings: Settings, gold_lake: dict[str, str]) -> Settings:
+    """The session's settings pointed at the gold lake (the inverse of the JOBLAKE__ names of `gold_lake`)."""
+    return settings.with_overrides(
+        {name.removeprefix("JOBLAKE__").lower().replace("__", "."): value for name, value in gold_lake.items()}
+    )

@@ -14,18 +14,9 @@ from pathlib import Path
 import pytest
 from pyspark.sql import functions as F
 
-from ingestion.avro_codec import encode_posting
-from ingestion.generator import generate_postings
-from ingestion.keys import posting_key
 from lakehouse import cli
 from lakehouse.config import load_settings
-from models.train import train_and_register
-from spark_jobs.nightly import run_nightly
-from streaming.silver import silver_writer
-from tests.conftest import REPO
 from tests.ingestion.resume_files import docx_file, image_pdf, text_pdf
-from tests.models.labelled import labelled_candidates
-from tests.streaming.bronze_rows import BRONZE_DDL, NOW, bronze_row
 
 pytestmark = pytest.mark.spark
 
@@ -39,30 +30,9 @@ RESUME_LINES = [
 
 
 @pytest.fixture(scope="module")
-def match_env(spark, settings, tmp_path_factory):
-    """JOBLAKE__ overrides for a lake with gold built from 300 generated postings and a registered champion."""
-    tmp = tmp_path_factory.mktemp("match")
-    models = REPO / ".jars" / "models"
-    overrides = {
-        "lake.root": str(tmp / "lake"),
-        "quality.report_dir": str(tmp / "quality"),
-        "embeddings.model_jar": str(models / Path(settings["embeddings.model_jar"]).name),
-        "embeddings.model_dir": str(models / Path(settings["embeddings.model_dir"]).name),
-        "mlflow.tracking_uri": f"sqlite:///{tmp / 'mlflow.db'}",
-    }
-    lake_settings = settings.with_overrides(overrides)
-    checkpoint = tmp / "checkpoint"
-    checkpoint.mkdir()
-    (checkpoint / "metadata").write_text('{"id":"match-test"}\n')
-    write_batch = silver_writer(lake_settings, str(checkpoint), clock=lambda: NOW, run_id="match")
-    rows = [
-        bronze_row(encode_posting(p), i, key=posting_key(p["source"], p["source_job_id"]))
-        for i, p in enumerate(generate_postings(300, seed=5, now=NOW))
-    ]
-    write_batch(spark.createDataFrame(rows, BRONZE_DDL), 0)
-    run_nightly(spark, lake_settings, NOW.date())
-    train_and_register(labelled_candidates(), lake_settings, labels_how="made up for the test")
-    return {f"JOBLAKE__{key.upper().replace('.', '__')}": value for key, value in overrides.items()}
+def match_env(gold_lake):
+    """JOBLAKE__ overrides for the session's gold lake (tests/conftest.py) with its registered champion."""
+    return gold_lake
 
 
 def _run(match_env, monkeypatch, *args: str) -> int:
