@@ -11,7 +11,7 @@ JARS   := .jars
 BENCH_LAKES ?= /tmp/joblake-bench-lakes
 export JOBLAKE_PROFILE ?= local
 
-.PHONY: demo test eval bench lint jars venv kafka-up kafka-down s3-up s3-down lock clean help
+.PHONY: demo test eval bench lint jars venv chromium kafka-up kafka-down s3-up s3-down lock clean help
 
 help:
 	@echo "make demo        run the pipeline end to end on the local profile"
@@ -40,10 +40,13 @@ $(JARS)/.resolved: jvm/pom.xml
 
 jars: $(JARS)/.resolved
 
+chromium:
+	command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium)
+
 demo: venv jars
 	$(BIN)/joblake demo
 
-test: venv jars
+test: venv jars chromium
 	JOBLAKE_PROFILE=test $(BIN)/python -m pytest
 
 eval: venv jars

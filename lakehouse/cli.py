@@ -236,6 +236,14 @@ def cmd_forget(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_report(args: argparse.Namespace, settings: Settings) -> int:
+    """Write the HTML dashboard of the gold tables."""
+    from spark_jobs.report import write_report
+
+    print(f"report: written to {write_report(_spark(settings), settings, args.out)}")
+    return 0
+
+
 def cmd_sql(args: argparse.Namespace, settings: Settings) -> int:
     from lakehouse.catalog import register_tables
 
@@ -443,6 +451,16 @@ def build_parser() -> argparse.ArgumentParser:
 
     forget = add("forget", cmd_forget, "delete a resume's matches (gold.resume_matches) and VACUUM their old files")
     forget.add_argument("resume_id", help="the id `joblake match` printed for the resume")
+
+    report = add(
+        "report",
+        cmd_report,
+        "write a self-contained HTML dashboard of the gold tables: skill trends, fastest-growing skills, hiring by "
+        "industry and job family, locations, posting quality, pipeline health",
+    )
+    report.add_argument(
+        "--out", default="joblake-report.html", metavar="FILE", help="where to write it (default: %(default)s)"
+    )
 
     sql = add("sql", cmd_sql, "run one SQL query over bronze/silver/gold tables (or @file.sql)")
     sql.add_argument("query", help='e.g. "select count(*) from silver.job_postings" or @query.sql')

@@ -36,6 +36,7 @@ from lakehouse.config import ConfigError, Settings
 from models.cover_letter import draft, polish
 from models.features import FEATURES, ResumeProfile, feature_matrix, features_of, skill_rarity
 from models.tracking import Champion
+from spark_jobs.analytics import lake_table
 from spark_jobs.embeddings import MODEL_VERSION, embedding_text
 from spark_jobs.table_writes import replace_for_keys
 
@@ -82,23 +83,16 @@ class MatchResult:
     model_version: str
 
 
-def _table(spark: SparkSession, settings: Settings, name: str) -> DataFrame:
-    found = read_table(spark, settings, name)
-    if found is None:
-        raise ConfigError(f"{name} does not exist yet at {settings['lake.root']}; run `joblake nightly` first")
-    return found
-
-
 def filtered_postings(spark: SparkSession, settings: Settings, filters: MatchFilters, as_of: datetime) -> DataFrame:
     """Postings passing the filters, with title, company, place, level, posting date and embedding."""
-    fact_df = _table(spark, settings, "gold.fact_job_postings")
-    location_df = _table(spark, settings, "gold.dim_location").select(
+    fact_df = lake_table(spark, settings, "gold.fact_job_postings")
+    location_df = lake_table(spark, settings, "gold.dim_location").select(
         "location_sk", "city", "region", "country", "workplace_type"
     )
-    company_df = _table(spark, settings, "gold.dim_company").select("company_sk", "company_name")
-    employment_df = _table(spark, settings, "gold.dim_employment").select("employment_sk", "seniority_level")
+    company_df = lake_table(spark, settings, "gold.dim_company").select("company_sk", "company_name")
+    employment_df = lake_table(spark, settings, "gold.dim_employment").select("employment_sk", "seniority_level")
     embeddings_df = (
-        _table(spark, settings, "gold.job_embeddings")
+        lake_table(spark, settings, "gold.job_embeddings")
         .where(F.col("model_version") == MODEL_VERSION)
         .select("posting_key", "embedding")
     )
@@ -135,7 +129,7 @@ def filtered_postings(spark: SparkSession, settings: Settings, filters: MatchFil
             )
         )
     if filters.query:
-        silver_df = _table(spark, settings, "silver.job_postings").select("posting_key", "description")
+        silver_df = lake_table(spark, settings, "silver.job_postings").select("posting_key", "description")
         text = F.lower(F.concat_ws(" ", F.col("title"), F.col("description")))
         words = re.findall(r"[\w+#]+", filters.query.lower())
         matching_df = postings_df.join(silver_df, "posting_key", "left")
@@ -195,13 +189,15 @@ def candidate_details(spark: SparkSession, settings: Settings, postings_df: Data
     """
     is_candidate = F.col("posting_key").isin(keys)
     skills_df = (
-        _table(spark, settings, "gold.bridge_job_skills")
+        lake_table(spark, settings, "gold.bridge_job_skills")
         .where(is_candidate)
-        .join(_table(spark, settings, "gold.dim_skill").select("skill_id", "skill_name"), "skill_id")
+        .join(lake_table(spark, settings, "gold.dim_skill").select("skill_id", "skill_name"), "skill_id")
         .groupBy("posting_key")
         .agg(F.sort_array(F.collect_list(F.struct("skill_id", "skill_name"))).alias("skills"))
     )
-    silver_df = _table(spark, settings, "silver.job_postings").select("posting_key", "description").where(is_candidate)
+    silver_df = (
+        lake_table(spark, settings, "silver.job_postings").select("posting_key", "description").where(is_candidate)
+    )
     details = (
         postings_df.drop("embedding")
         .where(is_candidate)
@@ -218,8 +214,8 @@ def candidate_details(spark: SparkSession, settings: Settings, postings_df: Data
 
 def rarity_of_skills(spark: SparkSession, settings: Settings) -> dict[str, float]:
     """Inverse document frequency of every skill over the postings of gold."""
-    bridge_df = _table(spark, settings, "gold.bridge_job_skills")
-    documents = _table(spark, settings, "gold.fact_job_postings").count()
+    bridge_df = lake_table(spark, settings, "gold.bridge_job_skills")
+    documents = lake_table(spark, settings, "gold.fact_job_postings").count()
     frequency = {
         r["skill_id"]: r["n"]
         for r in bridge_df.groupBy("skill_id").agg(F.countDistinct("posting_key").alias("n")).collect()
