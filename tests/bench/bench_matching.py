@@ -14,20 +14,29 @@ how good the weights are):
 - and the latency of one `joblake match --resume FILE` (the CLI's own function, in this process,
   so the Spark session is warm): reading the file, its profile (Spark NLP skills, embedding),
   retrieval, ranking, the printed table; the median of three after a first call.
+
+`--scale-from DIR` (a lake folder of the nightly benchmark, e.g. its 10k one) makes each size's
+lake from that one instead: its posting-level tables (silver postings, fact, skill bridge,
+embeddings) repeated under new posting keys up to the size, everything else copied. Matching's
+cost follows the number of rows, not what they say, and a real 100k night takes hours on two
+cores; the results file says which lake each figure was measured on.
 """
 
 from __future__ import annotations
 
+import argparse
 import contextlib
 import io
 import os
 import shutil
 import statistics
+import sys
 import tempfile
 import time
 from pathlib import Path
 
 import numpy as np
+from pyspark.sql import functions as F
 
 from lakehouse import cli
 from lakehouse.catalog import table_path
@@ -84,11 +93,45 @@ def _cli_env(state: Path) -> dict[str, str]:
     return env | {"JOBLAKE__MLFLOW__TRACKING_URI": f"sqlite:///{state / 'mlflow' / 'mlflow.db'}"}
 
 
-def bench_size(count: int, lake_dir: Path | None = None) -> dict:
+SCALED_TABLES = ("silver/job_postings", "gold/fact_job_postings", "gold/bridge_job_skills", "gold/job_embeddings")
+
+
+def scaled_lake(source: Path, state: Path, count: int) -> str:
+    """A lake of `count` postings at `state` from the nightly lake at `source`: see the module doc."""
+    settings = bench_nightly.lake_settings(source)
+    spark = get_spark(settings)
+    shutil.rmtree(state, ignore_errors=True)
+    shutil.copytree(source, state, ignore=shutil.ignore_patterns("mlflow", "checkpoint"))
+    have = spark.read.format("delta").load(str(source / "lake" / "gold" / "fact_job_postings")).count()
+    copies = -(-count // have)  # ceil
+    last = count - (copies - 1) * have  # postings of the last copy: the first `last` keys
+    fact_df = spark.read.format("delta").load(str(source / "lake" / "gold" / "fact_job_postings"))
+    kept = [r["posting_key"] for r in fact_df.select("posting_key").orderBy("posting_key").limit(last).collect()]
+    copies_df = spark.range(copies).withColumnRenamed("id", "copy")
+    for table in SCALED_TABLES:
+        rows_df = spark.read.format("delta").load(str(source / "lake" / table)).crossJoin(copies_df)
+        if last < have:
+            rows_df = rows_df.where((F.col("copy") < copies - 1) | F.col("posting_key").isin(kept))
+        key = F.when(F.col("copy") == 0, F.col("posting_key")).otherwise(F.concat_ws("~", "posting_key", "copy"))
+        (
+            rows_df.withColumn("posting_key", key)
+            .drop("copy")
+            .write.format("delta")
+            .mode("overwrite")
+            .option("overwriteSchema", "true")
+            .save(str(state / "lake" / table))
+        )
+    return f"the {have:,}-posting nightly lake of {source} repeated to {count:,} postings under new keys"
+
+
+def bench_size(count: int, lake_dir: Path | None = None, scale_from: Path | None = None) -> dict:
     """One size: a batch of resumes matched against `count` postings, the same product in NumPy, one CLI call."""
     own = lake_dir is None
     state = lake_dir or Path(tempfile.mkdtemp(prefix="joblake-bench-matching-"))
-    if not (state / "lake" / "gold" / "job_embeddings" / "_delta_log").is_dir():
+    lake_made = "the nightly benchmark's lake"
+    if scale_from is not None:
+        lake_made = scaled_lake(scale_from, state, count)
+    elif not (state / "lake" / "gold" / "job_embeddings" / "_delta_log").is_dir():
         print(f"no nightly lake of {count:,} postings in {state}: building one with the nightly benchmark")
         bench_nightly.bench_size(count, state)
     env = _cli_env(state)
@@ -164,12 +207,21 @@ def bench_size(count: int, lake_dir: Path | None = None) -> dict:
         "resume_profiles_s": round(profile_s, 2),
         "one_match_call_warm_s": round(latency_s, 2),
         "model_version": champion.version,
+        "lake": lake_made,
     }
 
 
 def main() -> None:
+    scale = argparse.ArgumentParser(add_help=False)
+    scale.add_argument("--scale-from", type=Path)
+    known, rest = scale.parse_known_args()
+    sys.argv[1:] = rest
+
+    def size(count: int, lake_dir: Path | None) -> dict:
+        return bench_size(count, lake_dir, known.scale_from)
+
     description = __doc__.splitlines()[0]
-    run_sizes(description, "10000,100000", "bench_results/matching.json", "matching", bench_size, lakes=True)
+    run_sizes(description, "10000,100000", "bench_results/matching.json", "matching", size, lakes=True)
 
 
 if __name__ == "__main__":
