@@ -35,13 +35,11 @@ def spark_application_task(
     settings: Settings, task_id: str, job: str, arguments: list[str], **kwargs: Any
 ) -> SparkApplicationOperator:
     """A task running `joblake <arguments>` as the SparkApplication of `job` for the configured overlay."""
-    from lakehouse.k8s import spark_application
-
-    application = spark_application(job, overlay=settings["orchestration.k8s_overlay"], arguments=arguments)
+    application, namespace = _rendered(settings, job, arguments)
     return SparkApplicationOperator(
         task_id=task_id,
         template_spec=application,
-        namespace=_namespace(settings, application),
+        namespace=namespace,
         kubernetes_conn_id=settings["orchestration.kubernetes_conn_id"],
         get_logs=True,  # the driver's output, including the CLI's one-line error, in the task log
         log_events_on_failure=True,
@@ -107,18 +105,21 @@ def long_running_application_task(
     settings: Settings, task_id: str, job: str, arguments: list[str], **kwargs: Any
 ) -> KeepSparkApplicationRunning:
     """A task keeping the SparkApplication of `job` (the stream) running with these arguments."""
-    from lakehouse.k8s import spark_application
-
-    application = spark_application(job, overlay=settings["orchestration.k8s_overlay"], arguments=arguments)
+    application, namespace = _rendered(settings, job, arguments)
     return KeepSparkApplicationRunning(
         task_id=task_id,
         application=application,
-        namespace=_namespace(settings, application),
+        namespace=namespace,
         kubernetes_conn_id=settings["orchestration.kubernetes_conn_id"],
         **kwargs,
     )
 
 
-def _namespace(settings: Settings, application: dict) -> str:
-    """orchestration.namespace, else the namespace the rendered application names, else `default`."""
-    return settings["orchestration.namespace"] or application.get("metadata", {}).get("namespace") or "default"
+def _rendered(settings: Settings, job: str, arguments: list[str]) -> tuple[dict, str]:
+    """The job's SparkApplication for the configured overlay, and where it runs: orchestration.namespace, else
+    the namespace the rendered application names, else `default`."""
+    from lakehouse.k8s import spark_application
+
+    application = spark_application(job, overlay=settings["orchestration.k8s_overlay"], arguments=arguments)
+    namespace = settings["orchestration.namespace"] or application.get("metadata", {}).get("namespace") or "default"
+    return application, namespace

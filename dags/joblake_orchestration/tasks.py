@@ -61,7 +61,7 @@ def joblake_task(
 def ingest_commands(settings: Settings) -> dict[str, list[str]]:
     """`orchestration.ingest_sources` as {task_id: arguments}: `scrape_greenhouse`, `import_nhs_jobs`, …
 
-    >>> ingest_commands(settings)  # ingest_sources: ["scrape --source lever", "import /drop/nhs_jobs.csv"]
+    With ingest_sources ["scrape --source lever", "import /drop/nhs_jobs.csv"]:
     {'scrape_lever': ['scrape', '--source', 'lever', '--quiet'], 'import_nhs_jobs': ['import', '/drop/nhs_jobs.csv']}
     """
     commands: dict[str, list[str]] = {}
