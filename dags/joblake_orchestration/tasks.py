@@ -21,17 +21,9 @@ from airflow.sdk.exceptions import AirflowFailException, AirflowSkipException
 from lakehouse.config import ConfigError, Settings
 
 BACKENDS = ("local", "k8s")
-# The SparkApplication (lakehouse.k8s) each command runs as on Kubernetes. `import` has none of its own: it is an
-# ingest run like `scrape` (no Spark work, Kafka and the raw zone), so it uses the scrape application.
-JOBS = {
-    "stream": "stream",
-    "nightly": "nightly",
-    "validate": "validate",
-    "scrape": "scrape",
-    "import": "scrape",
-    "train-ranker": "train-ranker",
-    "match": "match",
-}
+# Each command runs as the SparkApplication (lakehouse.k8s.JOBS) of its own name, except `import`: an ingest run
+# like `scrape` (no Spark work, Kafka and the raw zone), so it uses the scrape application.
+SHARED_APPLICATIONS = {"import": "scrape"}
 
 
 def joblake_task(
@@ -42,10 +34,14 @@ def joblake_task(
     `long_running` (the stream): on k8s the task keeps the job's application alive instead of watching it end;
     locally it makes no difference, the command runs to its end like any other.
     """
+    from lakehouse.k8s import JOBS
+
     backend = settings["orchestration.backend"]
     command = arguments[0]
-    if command not in JOBS:
-        raise ConfigError(f"no joblake job runs `joblake {command}` (known: {', '.join(JOBS)})")
+    job = SHARED_APPLICATIONS.get(command, command)
+    if job not in JOBS:
+        known = ", ".join([*JOBS, *SHARED_APPLICATIONS])
+        raise ConfigError(f"no joblake job runs `joblake {command}` (known: {known})")
     if backend == "local":
         from joblake_orchestration.local import JoblakeCommandOperator, workdir
 
@@ -54,7 +50,7 @@ def joblake_task(
         from joblake_orchestration import kubernetes
 
         build = kubernetes.long_running_application_task if long_running else kubernetes.spark_application_task
-        return build(settings, task_id, JOBS[command], arguments, **kwargs)
+        return build(settings, task_id, job, arguments, **kwargs)
     raise ConfigError(f"orchestration.backend must be one of {', '.join(BACKENDS)}, got '{backend}'")
 
 
