@@ -88,54 +88,26 @@ def build_agg_skill_trends(fact_df: DataFrame, bridge_df: DataFrame, dim_skill_d
     )
 
 
-def _location_level(postings_df: DataFrame, skills_df: DataFrame, depth: int) -> DataFrame:
-    """Analytics for one level of the location hierarchy (depth 0 = all locations together)."""
-    keys = list(LOCATION_LEVELS[:depth])
-    level = LOCATION_LEVELS[depth - 1] if depth else "all"
-    # salaries only compare within one currency: the level's most common one
-    currency_df = (
-        postings_df.where(F.col("salary_annual_mid").isNotNull() & F.col("salary_currency").isNotNull())
-        .groupBy(*keys, "salary_currency")
-        .agg(F.count(F.lit(1)).alias("n"))
-        .groupBy(*keys)
-        .agg(F.max_by("salary_currency", F.struct("n", "salary_currency")).alias("level_currency"))
-    )
-    in_currency = F.col("salary_currency") == F.col("level_currency")
-    salary = F.when(in_currency, F.col("salary_annual_mid"))
-    known_workplace = F.col("workplace_type").isNotNull()
-    with_currency_df = postings_df.join(currency_df, keys, "left") if keys else postings_df.crossJoin(currency_df)
-    stats_df = with_currency_df.groupBy(*keys).agg(
-        F.count(F.lit(1)).alias("postings"),
-        F.count(F.when(F.col("is_active"), 1)).alias("active_postings"),
-        (F.count(F.when(F.col("workplace_type") == "remote", 1)) / F.count(F.when(known_workplace, 1))).alias(
-            "remote_share"
-        ),
-        F.first("level_currency", ignorenulls=True).alias("salary_currency"),
-        F.count(salary).alias("salary_postings"),
-        F.percentile(salary, F.lit(0.5)).alias("median_salary_annual"),
-    )
-    ranked = F.row_number().over(Window.partitionBy(*keys).orderBy(F.col("skill_postings").desc(), F.col("skill_name")))
-    top_df = (
-        skills_df.groupBy(*keys, "skill_name")
-        .agg(F.count(F.lit(1)).alias("skill_postings"))
-        .withColumn("rank", ranked)
-        .where(F.col("rank") <= TOP_SKILLS)
-        .groupBy(*keys)
-        .agg(F.array_sort(F.collect_list(F.struct("rank", "skill_name"))).alias("top"))
-        .select(*keys, F.col("top.skill_name").alias("top_skills"))
-    )
-    joined_df = stats_df.join(top_df, keys, "left") if keys else stats_df.crossJoin(top_df)
-    return joined_df.select(
-        F.lit(level).alias("level"),
-        *[(F.col(c) if c in keys else F.lit(None).cast("string")).alias(c) for c in LOCATION_LEVELS],
-        "postings",
-        "active_postings",
-        "remote_share",
-        "salary_postings",
-        "salary_currency",
-        "median_salary_annual",
-        F.coalesce("top_skills", F.array().cast("array<string>")).alias("top_skills"),
-    )
+PLACE = "place"  # struct<level, world_region, country, region, city>: one group of the location analytics
+
+
+def at_every_level(df: DataFrame) -> DataFrame:
+    """df's rows once per level (all, world region, country, region, city) with `place`: the level's name and
+    the row's place columns down to that level, the finer ones null."""
+    places = [
+        F.struct(
+            F.lit(level).alias("level"),
+            *[(F.col(c) if i < depth else F.lit(None).cast("string")).alias(c) for i, c in enumerate(LOCATION_LEVELS)],
+        )
+        for depth, level in enumerate(("all", *LOCATION_LEVELS))
+    ]
+    return df.withColumn(PLACE, F.explode(F.array(*places)))
+
+
+def join_on_place(df: DataFrame, other_df: DataFrame) -> DataFrame:
+    """df left-joined with other_df (a `place` column, one row per place) on `place`, an unknown place included."""
+    other_df = other_df.withColumnRenamed(PLACE, "_other_place")
+    return df.join(other_df, F.col(PLACE).eqNullSafe(F.col("_other_place")), "left").drop("_other_place")
 
 
 def build_agg_location_analytics(
@@ -146,20 +118,61 @@ def build_agg_location_analytics(
 
     Rows of a finer level carry the coarser columns of their place (a city row names its region and
     country); a null in a level's own column is the postings whose place is unknown at that level.
+    Every level is computed in the same group-bys, over the postings repeated once per level.
     """
     places_df = dim_location_df.select("location_sk", *LOCATION_LEVELS, "workplace_type")
-    postings_df = fact_df.select(
-        "posting_key", "location_sk", "is_active", "salary_currency", "salary_annual_mid"
-    ).join(places_df, "location_sk", "left")
-    skills_df = (
-        postings_df.select("posting_key", *LOCATION_LEVELS)
+    postings_df = at_every_level(
+        fact_df.select("posting_key", "location_sk", "is_active", "salary_currency", "salary_annual_mid").join(
+            places_df, "location_sk", "left"
+        )
+    ).drop(*LOCATION_LEVELS)
+    # salaries only compare within one currency: the place's most common one
+    currency_df = (
+        postings_df.where(F.col("salary_annual_mid").isNotNull() & F.col("salary_currency").isNotNull())
+        .groupBy(PLACE, "salary_currency")
+        .agg(F.count(F.lit(1)).alias("n"))
+        .groupBy(PLACE)
+        .agg(F.max_by("salary_currency", F.struct("n", "salary_currency")).alias("level_currency"))
+    )
+    salary = F.when(F.col("salary_currency") == F.col("level_currency"), F.col("salary_annual_mid"))
+    known_workplace = F.col("workplace_type").isNotNull()
+    stats_df = (
+        join_on_place(postings_df, currency_df)
+        .groupBy(PLACE)
+        .agg(
+            F.count(F.lit(1)).alias("postings"),
+            F.count(F.when(F.col("is_active"), 1)).alias("active_postings"),
+            (F.count(F.when(F.col("workplace_type") == "remote", 1)) / F.count(F.when(known_workplace, 1))).alias(
+                "remote_share"
+            ),
+            F.first("level_currency", ignorenulls=True).alias("salary_currency"),
+            F.count(salary).alias("salary_postings"),
+            F.percentile(salary, F.lit(0.5)).alias("median_salary_annual"),
+        )
+    )
+    ranked = F.row_number().over(Window.partitionBy(PLACE).orderBy(F.col("skill_postings").desc(), F.col("skill_name")))
+    top_df = (
+        postings_df.select("posting_key", PLACE)
         .join(bridge_df.select("posting_key", "skill_sk"), "posting_key")
         .join(dim_skill_df.select("skill_sk", "skill_name"), "skill_sk")
+        .groupBy(PLACE, "skill_name")
+        .agg(F.count(F.lit(1)).alias("skill_postings"))
+        .withColumn("rank", ranked)
+        .where(F.col("rank") <= TOP_SKILLS)
+        .groupBy(PLACE)
+        .agg(F.array_sort(F.collect_list(F.struct("rank", "skill_name"))).alias("top"))
+        .select(PLACE, F.col("top.skill_name").alias("top_skills"))
     )
-    levels_df = _location_level(postings_df, skills_df, 0)
-    for depth in range(1, len(LOCATION_LEVELS) + 1):
-        levels_df = levels_df.unionByName(_location_level(postings_df, skills_df, depth))
-    return levels_df
+    return join_on_place(stats_df, top_df).select(
+        *[F.col(f"{PLACE}.{c}").alias(c) for c in ("level", *LOCATION_LEVELS)],
+        "postings",
+        "active_postings",
+        "remote_share",
+        "salary_postings",
+        "salary_currency",
+        "median_salary_annual",
+        F.coalesce("top_skills", F.array().cast("array<string>")).alias("top_skills"),
+    )
 
 
 @dataclass(frozen=True)

@@ -38,6 +38,7 @@ from spark_jobs.skill_eval import Sentence, skillspan_sentences
 from spark_jobs.skill_tagger import (
     FIRST,
     INSIDE,
+    NETWORK_ARRAYS,
     OUTSIDE,
     WEIGHTS_FILE,
     TaggerWeights,
@@ -158,11 +159,12 @@ def train(examples_: list[Example], categories: Sequence[str]) -> TaggerWeights:
                 span_x += x
                 span_y += y
             networks.append(fold)
+        stacked = TokenNetworks.stack(networks)
         span_rows_ = np.stack(span_x)
         span_mean, span_scale = _scaling(span_rows_)
         span_model = LogisticRegression(C=SPAN_C, max_iter=1000).fit((span_rows_ - span_mean) / span_scale, span_y)
     return TaggerWeights(
-        **vars(TokenNetworks.stack(networks)),
+        **{name: getattr(stacked, name) for name in NETWORK_ARRAYS},
         categories=tuple(categories),
         span_mean=span_mean,
         span_scale=span_scale,

@@ -24,9 +24,7 @@ pytestmark = pytest.mark.spark
 RUN_AFTER = datetime(2026, 11, 2, 6, tzinfo=UTC)  # data interval: 2026-11-01 00:00 to 2026-11-02 00:00
 
 
-def test_the_nightly_dag_builds_gold_for_the_intervals_day(
-    spark, settings, airflow_db, joblake_env, tmp_path
-):
+def test_the_nightly_dag_builds_gold_for_the_intervals_day(spark, settings, airflow_db, joblake_env, tmp_path):
     overrides = {
         **env_overrides(settings),
         "lake.root": str(tmp_path / "lake"),
