@@ -75,15 +75,3 @@ def read_table(spark: SparkSession, settings: Settings, name: str) -> DataFrame 
     if not table_exists(spark, settings, name):
         return None
     return spark.read.format("delta").load(table_path(settings, name))
-
-
-def register_tables(spark: SparkSession, settings: Settings) -> list[str]:
-    """Make every existing table addressable by name (`gold.fact_job_postings`) in SQL."""
-    registered = []
-    for name, table in TABLES.items():
-        if not table_exists(spark, settings, name):
-            continue
-        spark.sql(f"CREATE DATABASE IF NOT EXISTS {table.layer}")
-        spark.sql(f"CREATE TABLE IF NOT EXISTS {name} USING DELTA LOCATION '{table_path(settings, name)}'")
-        registered.append(name)
-    return registered

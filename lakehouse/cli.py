@@ -1,4 +1,4 @@
-"""The `joblake` command: demo, ingest, import, scrape, validate, stream, nightly, sql, status, kafka, s3."""
+"""The `joblake` command: demo, ingest, import, scrape, validate, stream, nightly, sql, thrift, status, kafka, s3."""
 
 from __future__ import annotations
 
@@ -246,13 +246,38 @@ def cmd_report(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_sql(args: argparse.Namespace, settings: Settings) -> int:
-    from lakehouse.catalog import register_tables
+    """One query, a .sql file, or (neither) the interactive prompt, over the tables registered by name."""
+    from lakehouse.sql import SqlError, prompt, register_tables, run_sql, sql_session
 
-    spark = _spark(settings)
-    register_tables(spark, settings)
-    query = Path(args.query[1:]).read_text() if args.query.startswith("@") else args.query
-    spark.sql(query).show(args.limit, truncate=args.truncate)
+    if args.query and args.query.startswith("@"):  # `joblake sql @file.sql`, as before --file
+        args.file, args.query = args.query[1:], None
+    if args.file and args.query:
+        raise ConfigError("give a query or --file, not both")
+    text = Path(args.file).read_text(encoding="utf-8") if args.file else args.query
+    if args.file and not Path(args.file).is_file():
+        raise FileNotFoundError(f"no such file: {args.file}")
+    spark = sql_session(settings)
+    registration = register_tables(spark, settings)
+    if text is None:
+        return prompt(spark, settings, registration)
+    try:
+        run_sql(spark, text, as_json=args.json, limit=args.limit)
+    except SqlError as exc:
+        print(f"joblake sql: {exc}", file=sys.stderr)
+        return 2
     return 0
+
+
+def cmd_thrift(args: argparse.Namespace, settings: Settings) -> int:
+    from lakehouse.sql import ThriftServer
+
+    server = ThriftServer(settings, port=args.port)
+    if args.action == "start":
+        print(f"thrift: starting Spark's Thrift server on {server.host}:{server.port} (registers the lake's tables)")
+    code = manage_server("thrift", server, args.action, server.port)
+    if args.action != "stop" and server.pid():
+        print(f"thrift: JDBC {server.jdbc_url} (auth {settings['sql.thrift_auth']}); log {server.out_file}")
+    return code
 
 
 def print_status(spark, settings: Settings) -> bool:
@@ -463,10 +488,19 @@ def build_parser() -> argparse.ArgumentParser:
         "--out", default="joblake-report.html", metavar="FILE", help="where to write it (default: %(default)s)"
     )
 
-    sql = add("sql", cmd_sql, "run one SQL query over bronze/silver/gold tables (or @file.sql)")
-    sql.add_argument("query", help='e.g. "select count(*) from silver.job_postings" or @query.sql')
-    sql.add_argument("--limit", type=int, default=20, help="rows to show (default 20)")
-    sql.add_argument("--truncate", type=int, default=60, help="truncate cells to N characters (0: never)")
+    sql = add(
+        "sql",
+        cmd_sql,
+        "SQL over the bronze/silver/gold tables by name: one query, a .sql file, or an interactive prompt",
+    )
+    sql.add_argument("query", nargs="?", help='e.g. "select count(*) from silver.job_postings"; none: the prompt')
+    sql.add_argument("--file", "-f", help="run the statements of a .sql file (`;`-separated, comments allowed)")
+    sql.add_argument("--json", action="store_true", help="print one JSON object per row instead of a table")
+    sql.add_argument("--limit", type=int, default=1000, help="rows to show per statement (default 1000; 0: all)")
+
+    thrift = add("thrift", cmd_thrift, "start, stop or check Spark's Thrift (JDBC/ODBC) server over the SQL catalog")
+    thrift.add_argument("action", choices=["start", "stop", "status"])
+    thrift.add_argument("--port", type=int, help="port to serve (default sql.thrift_port)")
 
     add("status", cmd_status, "rows per table and the reconciliation (exit 1 when it does not balance)")
 
@@ -496,6 +530,7 @@ def main(argv: list[str] | None = None) -> int:
     from ingestion.resumes import ResumeError
     from lakehouse.broker import BrokerError
     from lakehouse.objectstore import ObjectStoreError
+    from lakehouse.sql import SqlError
     from spark_jobs.quality import QualityGateError
 
     args = build_parser().parse_args(argv)
@@ -510,6 +545,7 @@ def main(argv: list[str] | None = None) -> int:
         MissingDataError,
         FileNotFoundError,
         ResumeError,
+        SqlError,
     ) as exc:
         print(f"joblake {args.command}: {exc}", file=sys.stderr)
         return 2

@@ -54,8 +54,32 @@ def configure_s3a(spark: SparkSession, settings: Settings) -> None:
         hadoop_conf.set(key, value)
 
 
-def get_spark(settings: Settings | None = None, app_name: str | None = None) -> SparkSession:
-    """Build (or return the running) Spark session configured for the profile."""
+def catalog_dir(settings: Settings) -> str:
+    """The folder of the persistent SQL catalog: `sql.catalog_dir`, else `<lake.root>/_catalog` (a local folder)."""
+    folder = (
+        settings.path("sql.catalog_dir") if settings["sql.catalog_dir"] else f"{settings.path('lake.root')}/_catalog"
+    )
+    if "://" in folder:
+        raise ConfigError(f"the SQL catalog's Derby metastore needs a local folder, not {folder}: set sql.catalog_dir")
+    return folder
+
+
+def hive_catalog_options(settings: Settings) -> dict[str, str]:
+    """Spark options of the Hive catalog: an embedded Derby metastore and the warehouse in `catalog_dir`."""
+    folder = catalog_dir(settings)
+    return {
+        "spark.sql.catalogImplementation": "hive",
+        "spark.sql.warehouse.dir": f"{folder}/warehouse",
+        "spark.hadoop.javax.jdo.option.ConnectionURL": f"jdbc:derby:;databaseName={folder}/metastore_db;create=true",
+    }
+
+
+def get_spark(settings: Settings | None = None, app_name: str | None = None, catalog: bool = False) -> SparkSession:
+    """Build (or return the running) Spark session configured for the profile.
+
+    `catalog=True`: table names persist in the Hive catalog of `hive_catalog_options` (what `joblake sql` and the
+    Thrift server share). It takes effect only when this call starts Spark: a running session keeps its catalog.
+    """
     settings = settings or load_settings()
     if settings["spark.master"].startswith("local"):
         os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")  # one machine: no interface guessing
@@ -69,6 +93,12 @@ def get_spark(settings: Settings | None = None, app_name: str | None = None) -> 
         .appName(app_name or settings["spark.app_name"])
         .config("spark.jars", ",".join(jars))
         .config("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension")
+        # one numpy (BLAS) thread per Python worker, as ONNX Runtime's sessions have: Spark already runs a worker
+        # per core, and two BLAS threads each on a busy core spin against each other (the knowledge tagger's
+        # networks on 400 postings: 88 s with the default, 52 s with one thread, on local[2])
+        .config("spark.executorEnv.OPENBLAS_NUM_THREADS", "1")
+        .config("spark.executorEnv.OMP_NUM_THREADS", "1")
+        .config("spark.executorEnv.MKL_NUM_THREADS", "1")
         .config("spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog")
         .config("spark.sql.shuffle.partitions", str(settings["spark.shuffle_partitions"]))
         .config("spark.driver.memory", settings["spark.driver_memory"])
@@ -83,8 +113,15 @@ def get_spark(settings: Settings | None = None, app_name: str | None = None) -> 
         )
         .config("spark.hadoop.fs.s3a.impl", "org.apache.hadoop.fs.s3a.S3AFileSystem")
         .config("spark.ui.showConsoleProgress", "false")
-        .config("spark.driver.extraJavaOptions", f"-Duser.timezone=UTC -Dlog4j2.configurationFile={log4j}")
     )
+    java_options = f"-Duser.timezone=UTC -Dlog4j2.configurationFile={log4j}"
+    if catalog:
+        for key, value in hive_catalog_options(settings).items():
+            builder = builder.config(key, value)
+        java_options += f" -Dderby.system.home={catalog_dir(settings)}"  # derby.log there, not in the cwd
+        # the Thrift server's threads load Delta's classes from the JVM's class path, not from spark.jars
+        builder = builder.config("spark.driver.extraClassPath", os.pathsep.join(spark_jars(settings)))
+    builder = builder.config("spark.driver.extraJavaOptions", java_options)
     if any(is_s3_uri(settings.path(key)) for key in ("lake.root", "lake.raw_root")):
         for key, value in s3a_options(settings).items():
             builder = builder.config(f"spark.hadoop.{key}", value)

@@ -11,7 +11,7 @@ A table that has not been created yet raises ConfigError naming the command that
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, fields
 from datetime import date, datetime
 
 import pandas as pd
@@ -21,7 +21,8 @@ from pyspark.sql import functions as F
 from lakehouse.catalog import TABLES, read_table
 from lakehouse.config import ConfigError, Settings
 from spark_jobs.aggregates import LOCATION_LEVELS, QUALITY_ISSUES, TREND_GRAINS, next_period
-from streaming.reconcile import Reconciliation, reconcile
+from streaming.reconcile import Reconciliation, RunCounts, reconcile, run_counts
+from streaming.vocab import WORKPLACE_WORDS
 
 CREATED_BY = {"bronze": "joblake stream", "silver": "joblake stream", "gold": "joblake nightly"}
 
@@ -310,3 +311,359 @@ def pipeline_health(spark: SparkSession, settings: Settings, last_nights: int = 
     else:
         runs = runs_df.select(*run_columns).orderBy(F.col("started_at").desc()).limit(last_nights).toPandas()
     return PipelineHealth(table_rows, rec, reasons.sort_values("records", ascending=False, ignore_index=True), runs)
+
+
+# --- one skill: its trend, the skills asked with it, the employers asking for it -------------------------------
+
+
+def find_skill(spark: SparkSession, settings: Settings, skill: str) -> dict[str, object]:
+    """The gold.dim_skill row (skill_sk, skill_id, skill_name, category) named `skill` by name or id, ignoring case.
+
+    Raises ValueError naming the skill when the taxonomy has no such skill.
+    """
+    wanted = skill.strip().lower()
+    found = (
+        lake_table(spark, settings, "gold.dim_skill")
+        .where((F.lower("skill_name") == wanted) | (F.lower("skill_id") == wanted))
+        .select("skill_sk", "skill_id", "skill_name", "category")
+        .orderBy(F.lower("skill_name") != wanted, "skill_id")  # a name match before an id match
+        .first()
+    )
+    if found is None:
+        raise ValueError(f"no skill named {skill!r} in gold.dim_skill (the shipped skills taxonomy)")
+    return found.asDict()
+
+
+def skill_trend(
+    spark: SparkSession,
+    settings: Settings,
+    skill: str,
+    grain: str = "month",
+    start: date | None = None,
+    end: date | None = None,
+) -> pd.DataFrame:
+    """One skill's postings per period (gold.agg_skill_trends), oldest first.
+
+    Columns: period_start, skill_name, postings, period_postings (all postings of the period), share, growth
+    (over the period before). skill is a name or id of the taxonomy, any case; periods without a posting asking
+    for it are left out. start and end bound period_start.
+    """
+    if grain not in TREND_GRAINS:
+        raise ValueError(f"grain must be one of {', '.join(TREND_GRAINS)}, not {grain!r}")
+    skill_sk = find_skill(spark, settings, skill)["skill_sk"]
+    trends_df = lake_table(spark, settings, "gold.agg_skill_trends").where(
+        (F.col("grain") == grain) & (F.col("skill_sk") == skill_sk)
+    )
+    return (
+        filter_period(trends_df, "period_start", start, end)
+        .select("period_start", "skill_name", "postings", "period_postings", "share", "growth")
+        .orderBy("period_start")
+        .toPandas()
+    )
+
+
+def _postings_with_skill(postings_df: DataFrame, skills_df: DataFrame, skill_sk: int) -> DataFrame:
+    """The postings of postings_df asking for the skill (one row each)."""
+    return postings_df.join(
+        skills_df.where(F.col("skill_sk") == skill_sk).select("posting_key").distinct(), "posting_key"
+    )
+
+
+def co_occurring_skills(
+    spark: SparkSession,
+    settings: Settings,
+    skill: str,
+    top: int | None = 15,
+    job_family: str | None = None,
+    location: str | None = None,
+    start: date | None = None,
+    end: date | None = None,
+    active_only: bool = False,
+) -> pd.DataFrame:
+    """The skills most often asked for together with `skill` (gold.bridge_job_skills), most postings first.
+
+    Over the postings asking for `skill` (filtered as in `filtered_postings`): skill_name, category, postings
+    asking for both, share of the skill's postings, and lift (how much likelier the other skill is in them than
+    in all the filtered postings: 1 = no more than usual).
+    """
+    found = find_skill(spark, settings, skill)
+    postings_df = filtered_postings(spark, settings, job_family, location, start, end, active_only).select(
+        "posting_key"
+    )
+    bridge_df = lake_table(spark, settings, "gold.bridge_job_skills").select("posting_key", "skill_sk").distinct()
+    with_skill_df = _postings_with_skill(postings_df, bridge_df, found["skill_sk"])
+    counts = postings_df.agg(F.count(F.lit(1)).alias("all")).crossJoin(
+        with_skill_df.agg(F.count(F.lit(1)).alias("with_skill"))
+    )
+    overall_df = postings_df.join(bridge_df, "posting_key").groupBy("skill_sk").agg(F.count(F.lit(1)).alias("overall"))
+    skills_df = lake_table(spark, settings, "gold.dim_skill").select("skill_sk", "skill_name", "category")
+    together_df = (
+        with_skill_df.join(bridge_df, "posting_key")
+        .where(F.col("skill_sk") != found["skill_sk"])
+        .groupBy("skill_sk")
+        .agg(F.count(F.lit(1)).alias("postings"))
+        .join(overall_df, "skill_sk")
+        .join(skills_df, "skill_sk")
+        .crossJoin(counts)
+        .select(
+            "skill_name",
+            "category",
+            "postings",
+            (F.col("postings") / F.col("with_skill")).alias("share"),
+            ((F.col("postings") / F.col("with_skill")) / (F.col("overall") / F.col("all"))).alias("lift"),
+        )
+        .orderBy(F.col("postings").desc(), F.col("lift").desc(), "skill_name")
+    )
+    return (together_df.limit(top) if top else together_df).toPandas()
+
+
+def top_employers_for_skill(
+    spark: SparkSession,
+    settings: Settings,
+    skill: str,
+    top: int | None = 10,
+    job_family: str | None = None,
+    location: str | None = None,
+    start: date | None = None,
+    end: date | None = None,
+    active_only: bool = False,
+) -> pd.DataFrame:
+    """The companies (gold.dim_company) with the most postings asking for `skill`, most first.
+
+    Columns: company_name, postings (asking for the skill), active_postings, company_postings (all of the
+    company's filtered postings) and share (postings / company_postings). Postings without a known company
+    are left out.
+    """
+    found = find_skill(spark, settings, skill)
+    postings_df = filtered_postings(spark, settings, job_family, location, start, end, active_only).where(
+        F.col("company_sk") != -1
+    )
+    bridge_df = lake_table(spark, settings, "gold.bridge_job_skills").select("posting_key", "skill_sk")
+    company_totals_df = postings_df.groupBy("company_sk").agg(F.count(F.lit(1)).alias("company_postings"))
+    companies_df = lake_table(spark, settings, "gold.dim_company").select("company_sk", "company_name")
+    employers_df = (
+        _postings_with_skill(postings_df, bridge_df, found["skill_sk"])
+        .groupBy("company_sk")
+        .agg(F.count(F.lit(1)).alias("postings"), F.count(F.when(F.col("is_active"), 1)).alias("active_postings"))
+        .join(company_totals_df, "company_sk")
+        .join(companies_df, "company_sk")
+        .select(
+            "company_name",
+            "postings",
+            "active_postings",
+            "company_postings",
+            (F.col("postings") / F.col("company_postings")).alias("share"),
+        )
+        .orderBy(F.col("postings").desc(), F.col("share").desc(), "company_name")
+    )
+    return (employers_df.limit(top) if top else employers_df).toPandas()
+
+
+# --- salaries and workplaces ------------------------------------------------------------------------------------
+
+SALARY_GROUPS = ("job_family", "seniority_level", "employment_type", "source", *LOCATION_LEVELS)
+SALARY_PERCENTILES = {"p10": 0.1, "p25": 0.25, "median": 0.5, "p75": 0.75, "p90": 0.9}
+
+
+def salary_distribution(
+    spark: SparkSession,
+    settings: Settings,
+    by: str = "job_family",
+    top: int | None = 10,
+    currency: str | None = None,
+    min_postings: int = 1,
+    job_family: str | None = None,
+    location: str | None = None,
+    start: date | None = None,
+    end: date | None = None,
+    active_only: bool = False,
+) -> pd.DataFrame:
+    """Annual salary percentiles (midpoint of the posted range, gold.fact_job_postings) per value of `by`.
+
+    Salaries only compare within one currency: `currency`, or by default the most common one among the
+    filtered postings with a salary. by is one of SALARY_GROUPS; groups with fewer than min_postings salaries
+    are left out. Columns: <by>, currency, postings, p10, p25, median, p75, p90, mean; most postings first.
+    Empty when no filtered posting has a salary in that currency.
+    """
+    if by not in SALARY_GROUPS:
+        raise ValueError(f"by must be one of {', '.join(SALARY_GROUPS)}, not {by!r}")
+    postings_df = filtered_postings(spark, settings, job_family, location, start, end, active_only).where(
+        F.col("salary_annual_mid").isNotNull() & F.col("salary_currency").isNotNull()
+    )
+    if by in ("seniority_level", "employment_type"):
+        employment_df = lake_table(spark, settings, "gold.dim_employment").select("employment_sk", by)
+        postings_df = postings_df.join(employment_df, "employment_sk", "left")
+    if currency is None:
+        most_common = (
+            postings_df.groupBy("salary_currency")
+            .agg(F.count(F.lit(1)).alias("n"))
+            .orderBy(F.col("n").desc(), "salary_currency")
+            .first()
+        )
+        currency = None if most_common is None else most_common["salary_currency"]
+    columns = [by, "currency", "postings", *SALARY_PERCENTILES, "mean"]
+    if currency is None:
+        return pd.DataFrame(columns=columns)
+    quantiles = F.percentile("salary_annual_mid", F.array(*[F.lit(p) for p in SALARY_PERCENTILES.values()]))
+    salary_df = (
+        postings_df.where(F.col("salary_currency") == currency)
+        .groupBy(by)
+        .agg(F.count(F.lit(1)).alias("postings"), quantiles.alias("q"), F.avg("salary_annual_mid").alias("mean"))
+        .where(F.col("postings") >= min_postings)
+        .select(
+            by,
+            F.lit(currency).alias("currency"),
+            "postings",
+            *[F.col("q")[i].alias(name) for i, name in enumerate(SALARY_PERCENTILES)],
+            "mean",
+        )
+        .orderBy(F.col("postings").desc(), F.col(by).asc_nulls_last())
+    )
+    return (salary_df.limit(top) if top else salary_df).toPandas()
+
+
+WORKPLACE_TYPES = tuple(kind for kind, _ in WORKPLACE_WORDS)  # hybrid, remote, on_site
+
+
+def workplace_mix(
+    spark: SparkSession,
+    settings: Settings,
+    grain: str = "month",
+    job_family: str | None = None,
+    location: str | None = None,
+    start: date | None = None,
+    end: date | None = None,
+    active_only: bool = False,
+) -> pd.DataFrame:
+    """Postings per period posted and workplace type, oldest first; postings without a posting date are left out.
+
+    Columns: period_start, postings, one count per WORKPLACE_TYPES (hybrid, remote, on_site), unknown, and
+    remote_share (of the postings whose workplace type is known, as in `hiring_by_industry`).
+    """
+    if grain not in TREND_GRAINS:
+        raise ValueError(f"grain must be one of {', '.join(TREND_GRAINS)}, not {grain!r}")
+    postings_df = filtered_postings(spark, settings, job_family, location, start, end, active_only).where(
+        F.col("posted_at").isNotNull()
+    )
+    known = F.col("workplace_type").isNotNull()
+    return (
+        postings_df.groupBy(F.to_date(F.date_trunc(grain, "posted_at")).alias("period_start"))
+        .agg(
+            F.count(F.lit(1)).alias("postings"),
+            *[F.count(F.when(F.col("workplace_type") == kind, 1)).alias(kind) for kind in WORKPLACE_TYPES],
+            F.count(F.when(~known, 1)).alias("unknown"),
+            (F.count(F.when(F.col("workplace_type") == "remote", 1)) / F.count(F.when(known, 1))).alias("remote_share"),
+        )
+        .orderBy("period_start")
+        .toPandas()
+    )
+
+
+# --- data quality: quarantine, the stream's reconciliation, duplicates -----------------------------------------
+
+QUARANTINE_GRAINS = ("day", "week", "month")
+DUPLICATE_METHODS = ("exact", "minhash", "embedding")  # spark_jobs.duplicates.METHODS, without importing pyspark.ml
+
+
+def quarantine_reasons(
+    spark: SparkSession, settings: Settings, start: date | None = None, end: date | None = None
+) -> pd.DataFrame:
+    """Records in silver.quarantine per reason code: reason, records, share, first and last quarantined_at.
+
+    Most records first; start and end bound the day a record was quarantined.
+    """
+    quarantine_df = filter_period(lake_table(spark, settings, "silver.quarantine"), "quarantined_at", start, end)
+    reasons = (
+        quarantine_df.groupBy(F.col("reject_reason").alias("reason"))
+        .agg(
+            F.count(F.lit(1)).alias("records"),
+            F.min("quarantined_at").alias("first_quarantined_at"),
+            F.max("quarantined_at").alias("last_quarantined_at"),
+        )
+        .orderBy(F.col("records").desc(), "reason")
+        .toPandas()
+    )
+    reasons.insert(2, "share", reasons["records"] / reasons["records"].sum())
+    return reasons
+
+
+def quarantine_over_time(
+    spark: SparkSession,
+    settings: Settings,
+    grain: str = "day",
+    start: date | None = None,
+    end: date | None = None,
+) -> pd.DataFrame:
+    """Records quarantined per period and reason code (silver.quarantine): period_start, reason, records.
+
+    grain is day, week or month; oldest period first, then most records.
+    """
+    if grain not in QUARANTINE_GRAINS:
+        raise ValueError(f"grain must be one of {', '.join(QUARANTINE_GRAINS)}, not {grain!r}")
+    quarantine_df = filter_period(lake_table(spark, settings, "silver.quarantine"), "quarantined_at", start, end)
+    return (
+        quarantine_df.groupBy(
+            F.to_date(F.date_trunc(grain, "quarantined_at")).alias("period_start"),
+            F.col("reject_reason").alias("reason"),
+        )
+        .agg(F.count(F.lit(1)).alias("records"))
+        .orderBy("period_start", F.col("records").desc(), "reason")
+        .toPandas()
+    )
+
+
+def stream_reconciliation(
+    spark: SparkSession, settings: Settings, start: date | None = None, end: date | None = None
+) -> pd.DataFrame:
+    """The silver stream's batch log (silver.stream_batches) per `joblake stream` run, oldest first.
+
+    Columns: run_id, started_at, batches, records_read, new, updated, duplicates, closed, quarantined,
+    accounted (new + updated + duplicates + closed + quarantined) and adds_up (records_read == accounted).
+    start and end bound the day a batch was processed.
+    """
+    batches_df = filter_period(lake_table(spark, settings, "silver.stream_batches"), "processed_at", start, end)
+    runs = pd.DataFrame([asdict(run) for run in run_counts(batches_df)], columns=[f.name for f in fields(RunCounts)])
+    accounted = runs[["new", "updated", "duplicates", "closed", "quarantined"]].sum(axis=1).astype("int64")
+    return runs.assign(accounted=accounted, adds_up=runs["records_read"] == accounted)
+
+
+def duplicates_over_time(
+    spark: SparkSession,
+    settings: Settings,
+    source: str | None = None,
+    start: date | None = None,
+    end: date | None = None,
+) -> pd.DataFrame:
+    """Near-duplicate postings per month posted: how many postings copy another, and how they were found.
+
+    postings and duplicates (postings that are not their group's canonical one) come from
+    gold.agg_posting_quality, duplicate_share is their ratio, and one column per match method (exact, minhash,
+    embedding) counts the duplicates of gold.duplicate_groups found that way. Oldest month first; postings
+    without a posting date are left out. start and end bound the month posted.
+    """
+    quality_df = filter_period(lake_table(spark, settings, "gold.agg_posting_quality"), "posted_month", start, end)
+    copies_df = lake_table(spark, settings, "gold.duplicate_groups").where(~F.col("is_canonical"))
+    copies_df = filter_period(
+        copies_df.withColumn("posted_month", F.trunc(F.to_date("posted_at"), "month")), "posted_month", start, end
+    )
+    if source is not None:
+        quality_df = quality_df.where(F.col("source") == source)
+        copies_df = copies_df.where(F.col("source") == source)
+    by_method_df = copies_df.groupBy("posted_month").agg(
+        *[F.count(F.when(F.col("match_method") == method, 1)).alias(method) for method in DUPLICATE_METHODS]
+    )
+    return (
+        quality_df.where(F.col("posted_month").isNotNull())
+        .groupBy("posted_month")
+        .agg(F.sum("postings").alias("postings"), F.sum("duplicate").alias("duplicates"))
+        .join(by_method_df, "posted_month", "left")
+        .select(
+            "posted_month",
+            "postings",
+            "duplicates",
+            (F.col("duplicates") / F.col("postings")).alias("duplicate_share"),
+            *[F.coalesce(method, F.lit(0)).alias(method) for method in DUPLICATE_METHODS],
+        )
+        .orderBy("posted_month")
+        .toPandas()
+    )

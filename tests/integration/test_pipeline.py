@@ -116,7 +116,7 @@ def cli_env(lake, monkeypatch):
 def test_cli_sql_answers_over_named_tables(cli_env, capsys, lake):
     assert cli.main(["sql", "select count(*) as n from silver.job_postings"]) == 0
     out = capsys.readouterr().out
-    assert re.search(rf"\|\s*{lake['first'].silver_postings}\|", out), out
+    assert re.search(rf"^\s*{lake['first'].silver_postings}\s*$", out, re.M), out
 
 
 def test_cli_status_prints_the_balanced_reconciliation(cli_env, capsys, lake):

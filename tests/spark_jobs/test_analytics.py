@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
+import numpy as np
 import pytest
 from pyspark.sql import functions as F
 
-from lakehouse.catalog import TABLES, read_table
+from lakehouse.catalog import TABLES, read_table, table_path
 from lakehouse.config import ConfigError
 from spark_jobs import analytics
+from spark_jobs.duplicates import METHODS
 from tests.conftest import gold_settings
 
 pytestmark = pytest.mark.spark
@@ -236,3 +238,281 @@ def test_a_missing_table_names_the_command_that_creates_it(spark, settings, tmp_
     health = analytics.pipeline_health(spark, empty)
     assert health.table_rows["rows"].isna().all() and not health.has_data
     assert health.nightly_runs.empty and health.quarantine_reasons.empty
+
+
+def test_find_skill_by_name_or_id_in_any_case(spark, lake):
+    expected = spark.sql(
+        "SELECT skill_sk, skill_id, skill_name, category FROM gold_dim_skill WHERE skill_name = 'Python'"
+    ).first()
+    assert analytics.find_skill(spark, lake, "pYTHON") == expected.asDict()
+    assert analytics.find_skill(spark, lake, f" {expected['skill_id'].upper()} ") == expected.asDict()
+    with pytest.raises(ValueError, match="no skill named 'Klingon'"):
+        analytics.find_skill(spark, lake, "Klingon")
+
+
+@pytest.mark.parametrize("grain", ["month", "week"])
+def test_skill_trend_is_the_skills_postings_per_period(spark, lake, grain):
+    trend = analytics.skill_trend(spark, lake, "python", grain=grain)
+    expected = {
+        key.split("|")[0]: n for key, n in sql_rows(spark, SKILL_COUNTS.format(grain=grain)).items() if "|Python" in key
+    }
+    totals = sql_rows(
+        spark,
+        f"SELECT string(to_date(date_trunc('{grain}', posted_at))), count(*) FROM gold_fact_job_postings "
+        "WHERE posted_at IS NOT NULL GROUP BY 1",
+    )
+    assert len(expected) > 0
+    assert {str(r.period_start): r.postings for r in trend.itertuples()} == expected
+    assert set(trend["skill_name"]) == {"Python"}
+    for r in trend.itertuples():
+        assert r.share == pytest.approx(r.postings / totals[str(r.period_start)])
+    assert trend["period_start"].is_monotonic_increasing
+
+
+def test_skill_trend_date_range_and_grain(spark, lake):
+    trend = analytics.skill_trend(spark, lake, "Python", grain="week")
+    latest = trend["period_start"].max()
+    assert set(analytics.skill_trend(spark, lake, "Python", grain="week", start=latest)["period_start"]) == {latest}
+    with pytest.raises(ValueError, match="grain"):
+        analytics.skill_trend(spark, lake, "Python", grain="year")
+
+
+WITH_PYTHON = """
+    SELECT DISTINCT b.posting_key FROM gold_bridge_job_skills b JOIN gold_dim_skill s USING (skill_sk)
+    WHERE s.skill_name = 'Python'
+"""
+
+
+def test_co_occurring_skills_counts_postings_asking_for_both(spark, lake):
+    got = analytics.co_occurring_skills(spark, lake, "python", top=None)
+    with_python = spark.sql(f"SELECT count(*) FROM ({WITH_PYTHON})").first()[0]
+    total = spark.table("gold_fact_job_postings").count()
+    expected = sql_rows(
+        spark,
+        f"""
+        WITH pairs AS (SELECT DISTINCT posting_key, skill_sk FROM gold_bridge_job_skills),
+        overall AS (SELECT skill_sk, count(*) AS overall FROM pairs GROUP BY skill_sk)
+        SELECT s.skill_name, count(*), first(o.overall)
+        FROM ({WITH_PYTHON}) p JOIN pairs b ON b.posting_key = p.posting_key
+        JOIN gold_dim_skill s ON s.skill_sk = b.skill_sk JOIN overall o ON o.skill_sk = b.skill_sk
+        WHERE s.skill_name != 'Python'
+        GROUP BY s.skill_name
+        """,
+    )
+    assert with_python > 0 and len(expected) > 0
+    assert {r.skill_name: r.postings for r in got.itertuples()} == {k: n for k, (n, _) in expected.items()}
+    for r in got.itertuples():
+        n, overall = expected[r.skill_name]
+        assert r.share == pytest.approx(n / with_python)
+        assert r.lift == pytest.approx((n / with_python) / (overall / total))
+    assert got["postings"].is_monotonic_decreasing
+    assert "Python" not in set(got["skill_name"])
+    assert len(analytics.co_occurring_skills(spark, lake, "Python", top=3)) == 3
+    assert analytics.co_occurring_skills(spark, lake, "Python", start=date(2100, 1, 1)).empty
+
+
+def test_top_employers_for_skill_per_known_company(spark, lake):
+    got = analytics.top_employers_for_skill(spark, lake, "Python", top=None)
+    expected = sql_rows(
+        spark,
+        f"""
+        WITH totals AS (SELECT company_sk, count(*) AS n FROM gold_fact_job_postings GROUP BY company_sk)
+        SELECT c.company_name, count(*), count(CASE WHEN f.is_active THEN 1 END), first(t.n)
+        FROM gold_fact_job_postings f JOIN ({WITH_PYTHON}) p ON p.posting_key = f.posting_key
+        JOIN gold_dim_company c ON c.company_sk = f.company_sk JOIN totals t ON t.company_sk = f.company_sk
+        WHERE f.company_sk != -1
+        GROUP BY c.company_sk, c.company_name
+        """,
+    )
+    assert len(expected) > 0
+    assert {r.company_name: (r.postings, r.active_postings, r.company_postings) for r in got.itertuples()} == expected
+    assert list(got["share"]) == pytest.approx(list(got["postings"] / got["company_postings"]))
+    assert got["postings"].is_monotonic_decreasing
+    assert len(analytics.top_employers_for_skill(spark, lake, "Python", top=2)) == 2
+
+
+def test_salary_distribution_percentiles_in_the_most_common_currency(spark, lake):
+    currency = spark.sql(
+        """
+        SELECT salary_currency FROM gold_fact_job_postings WHERE salary_annual_mid IS NOT NULL
+        GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1
+        """
+    ).first()[0]
+    salaries = {}
+    for r in spark.sql(
+        f"""
+        SELECT job_family, salary_annual_mid FROM gold_fact_job_postings
+        WHERE salary_annual_mid IS NOT NULL AND salary_currency = '{currency}'
+        """
+    ).collect():
+        salaries.setdefault(r[0], []).append(r[1])
+    got = analytics.salary_distribution(spark, lake, by="job_family", top=None)
+
+    assert set(got["currency"]) == {currency}
+    assert {r.job_family if isinstance(r.job_family, str) else None: r.postings for r in got.itertuples()} == {
+        family: len(values) for family, values in salaries.items()
+    }
+    for r in got.itertuples():
+        values = salaries[r.job_family if isinstance(r.job_family, str) else None]
+        assert [r.p10, r.p25, r.median, r.p75, r.p90] == pytest.approx(
+            list(np.percentile(values, [10, 25, 50, 75, 90]))
+        )
+        assert r.mean == pytest.approx(np.mean(values))
+    assert got["postings"].is_monotonic_decreasing
+    at_least_5 = analytics.salary_distribution(spark, lake, top=None, min_postings=5)
+    assert set(at_least_5["job_family"].dropna()) == {f for f, v in salaries.items() if f and len(v) >= 5}
+    assert analytics.salary_distribution(spark, lake, currency="XXX").empty
+
+
+def test_salary_distribution_by_seniority_and_filtered(spark, lake):
+    got = analytics.salary_distribution(spark, lake, by="seniority_level", top=None, currency="USD")
+    expected = sql_rows(
+        spark,
+        """
+        SELECT e.seniority_level, count(*) FROM gold_fact_job_postings f LEFT JOIN gold_dim_employment e
+        USING (employment_sk) WHERE f.salary_annual_mid IS NOT NULL AND f.salary_currency = 'USD' GROUP BY 1
+        """,
+    )
+    assert {
+        r.seniority_level if isinstance(r.seniority_level, str) else None: r.postings for r in got.itertuples()
+    } == (expected)
+    family = analytics.salary_distribution(spark, lake, top=1)["job_family"].iloc[0]
+    only = analytics.salary_distribution(spark, lake, top=None, job_family=family.lower())
+    assert list(only["job_family"]) == [family]
+    with pytest.raises(ValueError, match="by must be one of"):
+        analytics.salary_distribution(spark, lake, by="shoe_size")
+
+
+def test_workplace_mix_per_month(spark, lake):
+    got = analytics.workplace_mix(spark, lake, grain="month")
+    expected = sql_rows(
+        spark,
+        """
+        SELECT string(to_date(date_trunc('month', f.posted_at))), count(*),
+               count(CASE WHEN l.workplace_type = 'hybrid' THEN 1 END),
+               count(CASE WHEN l.workplace_type = 'remote' THEN 1 END),
+               count(CASE WHEN l.workplace_type = 'on_site' THEN 1 END),
+               count(CASE WHEN l.workplace_type IS NULL THEN 1 END)
+        FROM gold_fact_job_postings f LEFT JOIN gold_dim_location l USING (location_sk)
+        WHERE f.posted_at IS NOT NULL GROUP BY 1
+        """,
+    )
+    assert analytics.WORKPLACE_TYPES == ("hybrid", "remote", "on_site")
+    assert {
+        str(r.period_start): (r.postings, r.hybrid, r.remote, r.on_site, r.unknown) for r in got.itertuples()
+    } == expected
+    for r in got.itertuples():
+        assert r.remote_share == pytest.approx(r.remote / (r.postings - r.unknown))
+    assert got["period_start"].is_monotonic_increasing
+    with pytest.raises(ValueError, match="grain"):
+        analytics.workplace_mix(spark, lake, grain="decade")
+
+
+def test_quarantine_reasons_and_over_time(spark, lake):
+    expected = sql_rows(spark, "SELECT reject_reason, count(*) FROM silver_quarantine GROUP BY 1")
+    reasons = analytics.quarantine_reasons(spark, lake)
+    assert sum(expected.values()) == 3  # the gold lake's undecodable records
+    assert dict(zip(reasons["reason"], reasons["records"], strict=True)) == expected
+    assert reasons["share"].sum() == pytest.approx(1.0)
+    assert reasons["records"].is_monotonic_decreasing
+
+    per_day = analytics.quarantine_over_time(spark, lake, grain="day")
+    by_day = sql_rows(
+        spark,
+        """
+        SELECT concat(string(to_date(quarantined_at)), '|', reject_reason), count(*)
+        FROM silver_quarantine GROUP BY 1
+        """,
+    )
+    assert {f"{r.period_start}|{r.reason}": r.records for r in per_day.itertuples()} == by_day
+    day = per_day["period_start"].min()
+    assert analytics.quarantine_reasons(spark, lake, start=day + timedelta(days=1)).empty
+    assert analytics.quarantine_over_time(spark, lake, grain="month", end=day)["records"].sum() == 3
+    with pytest.raises(ValueError, match="grain"):
+        analytics.quarantine_over_time(spark, lake, grain="hour")
+
+
+def test_stream_reconciliation_per_run_adds_up(spark, lake):
+    got = analytics.stream_reconciliation(spark, lake)
+    expected = sql_rows(
+        spark,
+        """
+        SELECT run_id, count(*), sum(records_read), sum(new), sum(updated), sum(duplicates), sum(closed),
+               sum(quarantined)
+        FROM silver_stream_batches GROUP BY run_id
+        """,
+    )
+    assert {
+        r.run_id: (r.batches, r.records_read, r.new, r.updated, r.duplicates, r.closed, r.quarantined)
+        for r in got.itertuples()
+    } == expected
+    assert got["adds_up"].all() and (got["accounted"] == got["records_read"]).all()
+    assert got["records_read"].sum() == 303 and got["quarantined"].sum() == 3
+    assert analytics.stream_reconciliation(spark, lake, start=date(2100, 1, 1)).empty
+
+
+def test_duplicates_over_time_matches_posting_quality(spark, lake):
+    got = analytics.duplicates_over_time(spark, lake)
+    expected = sql_rows(
+        spark,
+        """
+        SELECT string(posted_month), sum(postings), sum(duplicate) FROM gold_agg_posting_quality
+        WHERE posted_month IS NOT NULL GROUP BY 1
+        """,
+    )
+    copies = spark.sql("SELECT count(*) FROM gold_duplicate_groups WHERE NOT is_canonical").first()[0]
+    assert {str(r.posted_month): (r.postings, r.duplicates) for r in got.itertuples()} == expected
+    assert got[list(analytics.DUPLICATE_METHODS)].sum().sum() == copies
+    assert list(got["duplicate_share"]) == pytest.approx(list(got["duplicates"] / got["postings"]))
+    assert got["posted_month"].is_monotonic_increasing
+
+
+def test_duplicates_over_time_splits_by_match_method(spark, settings, tmp_path):
+    # the generated gold lake has no near-duplicates: two small tables with some, written for this test
+    lake_settings = settings.with_overrides({"lake.root": str(tmp_path / "lake")})
+    quality_rows = [
+        ("jobboard", date(2026, 9, 1), 10, 3),
+        ("ats", date(2026, 9, 1), 10, 1),
+        ("jobboard", date(2026, 10, 1), 5, 0),
+        ("ats", None, 2, 1),  # no posting date: left out
+    ]
+    spark.createDataFrame(quality_rows, "source string, posted_month date, postings long, duplicate long").write.format(
+        "delta"
+    ).save(table_path(lake_settings, "gold.agg_posting_quality"))
+    at = datetime(2026, 9, 15, 12)
+    group_rows = [
+        ("g1", "a", "jobboard", at, True, None),
+        ("g1", "b", "jobboard", at, False, "exact"),
+        ("g1", "c", "jobboard", at, False, "minhash"),
+        ("g2", "d", "ats", at, True, None),
+        ("g2", "e", "jobboard", at, False, "embedding"),
+        ("g2", "f", "ats", at, False, "minhash"),
+    ]
+    spark.createDataFrame(
+        group_rows,
+        "group_id string, posting_key string, source string, posted_at timestamp, is_canonical boolean, "
+        "match_method string",
+    ).write.format("delta").save(table_path(lake_settings, "gold.duplicate_groups"))
+
+    got = analytics.duplicates_over_time(spark, lake_settings)
+    assert analytics.DUPLICATE_METHODS == METHODS
+    rows = [(str(r.posted_month), r.postings, r.duplicates, r.exact, r.minhash, r.embedding) for r in got.itertuples()]
+    assert rows == [("2026-09-01", 20, 4, 1, 2, 1), ("2026-10-01", 5, 0, 0, 0, 0)]
+    assert list(got["duplicate_share"]) == pytest.approx([0.2, 0.0])
+    ats = analytics.duplicates_over_time(spark, lake_settings, source="ats")
+    assert [(r.postings, r.duplicates, r.minhash, r.exact) for r in ats.itertuples()] == [(10, 1, 1, 0)]
+    assert list(analytics.duplicates_over_time(spark, lake_settings, start=date(2026, 10, 1))["posted_month"]) == [
+        date(2026, 10, 1)
+    ]
+
+
+def test_the_new_queries_name_the_command_that_creates_a_missing_table(spark, settings, tmp_path):
+    empty = settings.with_overrides({"lake.root": str(tmp_path / "lake")})
+    with pytest.raises(ConfigError, match="silver.quarantine does not exist yet .*`joblake stream`"):
+        analytics.quarantine_reasons(spark, empty)
+    with pytest.raises(ConfigError, match="silver.stream_batches .*`joblake stream`"):
+        analytics.stream_reconciliation(spark, empty)
+    with pytest.raises(ConfigError, match="gold.dim_skill .*`joblake nightly`"):
+        analytics.co_occurring_skills(spark, empty, "Python")
+    with pytest.raises(ConfigError, match=r"gold\.\w+ does not exist yet .*`joblake nightly`"):
+        analytics.salary_distribution(spark, empty)
