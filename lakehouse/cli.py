@@ -253,9 +253,9 @@ def cmd_sql(args: argparse.Namespace, settings: Settings) -> int:
         args.file, args.query = args.query[1:], None
     if args.file and args.query:
         raise ConfigError("give a query or --file, not both")
-    text = Path(args.file).read_text(encoding="utf-8") if args.file else args.query
     if args.file and not Path(args.file).is_file():
         raise FileNotFoundError(f"no such file: {args.file}")
+    text = Path(args.file).read_text(encoding="utf-8") if args.file else args.query
     spark = sql_session(settings)
     registration = register_tables(spark, settings)
     if text is None:

@@ -411,6 +411,8 @@ class ThriftServer(JvmService):
     def command(self) -> list[str]:
         """Write the settings for the server process; its command line."""
         config = self.state_dir / "settings.json"
+        config.touch(mode=0o600)  # the resolved settings (a webhook URL may carry a token): for this user only
+        config.chmod(0o600)
         config.write_text(json.dumps({"profile": self.settings.profile, "values": self.settings.values}))
         return [sys.executable, "-m", "lakehouse.sql", "serve", str(config)]
 
