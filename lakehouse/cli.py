@@ -7,11 +7,12 @@ import json
 import sys
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from lakehouse.config import ConfigError, Settings, load_settings
+from lakehouse.config import PROFILES, ConfigError, Settings, load_settings
 
 DEMO_COUNT = 5000
 
@@ -113,10 +114,34 @@ def describe_nightly(result) -> str:
     )
 
 
-def cmd_nightly(args: argparse.Namespace, settings: Settings) -> int:
-    from spark_jobs.nightly import run_nightly
+@contextmanager
+def stage_bar(name: str, stages: tuple[str, ...]) -> Iterator[Callable[[str], None]]:
+    """A progress bar over a command's named stages, on stderr and only on a terminal; yields `stage(name)`.
 
-    result = run_nightly(_spark(settings), settings, run_date=args.date, full_rebuild=args.full_rebuild)
+    Each call completes the stage before and names the one starting, so the bar shows where a long run is.
+    """
+    from tqdm import tqdm
+
+    with tqdm(total=len(stages), desc=name, unit=" stages", disable=None, leave=False) as bar:  # None: no TTY, none
+
+        def stage(current: str) -> None:
+            bar.update(stages.index(current) - bar.n)
+            bar.set_postfix_str(current)
+
+        yield stage
+        bar.update(bar.total - bar.n)
+
+
+def cmd_nightly(args: argparse.Namespace, settings: Settings) -> int:
+    from spark_jobs.nightly import NIGHTLY_STAGES, run_nightly
+
+    spark = _spark(settings)
+    with stage_bar("nightly", NIGHTLY_STAGES) as stage:
+        result = run_nightly(spark, settings, run_date=args.date, full_rebuild=args.full_rebuild, progress=stage)
+    if args.json:
+        fields = ("run_id", "mode", "silver_version", "changed_postings", "counts", "reports")
+        print(json.dumps({name: getattr(result, name) for name in fields}))
+        return 0
     print(describe_nightly(result))
     for table, rows in result.counts.items():
         print(f"  {table:<30}{rows:>10,}")
@@ -174,6 +199,9 @@ def _match_filters(args: argparse.Namespace):
     )
 
 
+MATCH_STAGES = ("Spark", "resume skills and embeddings", "retrieval and ranking")
+
+
 def cmd_match(args: argparse.Namespace, settings: Settings) -> int:
     """Rank the gold postings for a resume file (a table, the skill gap), or for a folder (gold.resume_matches)."""
     import pandas as pd
@@ -200,10 +228,14 @@ def cmd_match(args: argparse.Namespace, settings: Settings) -> int:
     else:
         resumes = [read_resume(args.resume)]  # a ResumeError (one line) before Spark starts
     champion = load_champion(settings)
-    spark = _spark(settings)
-    profiles = resume_profiles(spark, [(r.resume_id, r.text) for r in resumes], settings)
-    now, run_id = datetime.now(UTC), _run_id()
-    results = match_resumes(spark, settings, profiles, champion, filters, now, top=args.top)
+    with stage_bar("match", MATCH_STAGES) as stage:
+        stage(MATCH_STAGES[0])
+        spark = _spark(settings)
+        stage(MATCH_STAGES[1])
+        profiles = resume_profiles(spark, [(r.resume_id, r.text) for r in resumes], settings)
+        now, run_id = datetime.now(UTC), _run_id()
+        stage(MATCH_STAGES[2])
+        results = match_resumes(spark, settings, profiles, champion, filters, now, top=args.top)
     rows = []
     for resume in resumes:
         profile, result = profiles[resume.resume_id], results[resume.resume_id]
@@ -280,15 +312,44 @@ def cmd_thrift(args: argparse.Namespace, settings: Settings) -> int:
     return code
 
 
+def table_rows(spark, settings: Settings) -> dict[str, int | None]:
+    """Rows per table of the catalog, None for a table not built yet."""
+    from lakehouse.catalog import TABLES, read_table
+
+    return {name: None if (df := read_table(spark, settings, name)) is None else df.count() for name in TABLES}
+
+
+def status_json(spark, settings: Settings) -> dict:
+    """What `joblake status --json` prints: rows per table, the reconciliation and its verdicts."""
+    from dataclasses import asdict
+
+    from streaming.reconcile import reconcile
+
+    rec = reconcile(spark, settings)
+    return {
+        "tables": table_rows(spark, settings),
+        "reconciliation": {
+            "raw_records": rec.raw_records,
+            "bronze_rows": rec.bronze_rows,
+            "silver_postings": rec.silver_postings,
+            "duplicates": rec.duplicates,
+            "closed_events": rec.closed_events,
+            "quarantined": rec.quarantined,
+            "quarantine_reasons": dict(rec.quarantine_reasons),
+            "runs": [asdict(run) | {"adds_up": run.adds_up} for run in rec.runs],
+            "log_agrees": rec.log_agrees,
+            "balanced": rec.balanced,
+        },
+    }
+
+
 def print_status(spark, settings: Settings) -> bool:
     """Rows per table and the reconciliation; returns whether it balances."""
-    from lakehouse.catalog import TABLES, read_table
     from streaming.reconcile import reconcile
 
     print(f"{'table':<28}{'rows':>10}")
-    for name in TABLES:
-        table_df = read_table(spark, settings, name)
-        print(f"{name:<28}{'missing' if table_df is None else f'{table_df.count():,}':>10}")
+    for name, rows in table_rows(spark, settings).items():
+        print(f"{name:<28}{'missing' if rows is None else f'{rows:,}':>10}")
     rec = reconcile(spark, settings)
     print("\nreconciliation")
     print(f"  raw records             {rec.raw_records:>10,}")
@@ -316,14 +377,60 @@ def print_status(spark, settings: Settings) -> bool:
 
 
 def cmd_status(args: argparse.Namespace, settings: Settings) -> int:
-    return 0 if print_status(_spark(settings), settings) else 1
+    spark = _spark(settings)
+    if args.json:
+        report = status_json(spark, settings)
+        print(json.dumps(report, default=str))  # a run's started_at as ISO text
+        return 0 if report["reconciliation"]["balanced"] else 1
+    return 0 if print_status(spark, settings) else 1
+
+
+def completion_script(parser: argparse.ArgumentParser, shell: str) -> str:
+    """A bash (or zsh, through bashcompinit) completion script for the parser's subcommands and their options."""
+    sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))  # noqa: SLF001
+    cases = []
+    for name, subparser in sub.choices.items():
+        words = [o for a in subparser._actions for o in a.option_strings if o.startswith("--")]  # noqa: SLF001
+        for action in subparser._actions:  # noqa: SLF001 - positional choices: kafka start|stop|status, k8s JOB
+            if not action.option_strings and action.choices:
+                words += [c for c in action.choices if isinstance(c, str)]
+        cases.append(f'    {name}) words="{" ".join(words)}" ;;')
+    commands = " ".join(sub.choices)
+    script = "\n".join(
+        [
+            '# joblake completion: eval "$(joblake completion bash)" (or zsh) in your shell\'s rc file',
+            "_joblake() {",
+            '  local cur="${COMP_WORDS[COMP_CWORD]}" command="" words="" i',
+            "  for ((i = 1; i < COMP_CWORD; i++)); do",
+            '    case "${COMP_WORDS[i]}" in --profile) ((i++)) ;; -*) ;; *) command="${COMP_WORDS[i]}"; break ;; esac',
+            "  done",
+            '  if [[ "${COMP_WORDS[COMP_CWORD-1]}" == --profile ]]; then command="--profile"; fi',
+            '  case "$command" in',
+            f'    --profile) words="{" ".join(PROFILES)}" ;;',
+            f'    "") words="{commands} --profile --help" ;;',
+            *cases,
+            "  esac",
+            '  COMPREPLY=($(compgen -W "$words" -- "$cur"))',
+            '  if [[ "$cur" != -* && ${#COMPREPLY[@]} -eq 0 ]]; then COMPREPLY=($(compgen -f -- "$cur")); fi',
+            "}",
+            "complete -F _joblake joblake",
+        ]
+    )
+    if shell == "zsh":
+        script = "autoload -U +X bashcompinit && bashcompinit\n" + script
+    return script + "\n"
+
+
+def cmd_completion(args: argparse.Namespace, settings: Settings) -> int:
+    print(completion_script(build_parser(), args.shell), end="")
+    return 0
 
 
 def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
     from ingestion.generator import generate_records
     from ingestion.publish import ingest_records
     from lakehouse.broker import LocalBroker
-    from spark_jobs.nightly import run_nightly
+    from spark_jobs.nightly import NIGHTLY_STAGES, run_nightly
     from streaming.job import run_stream
 
     started = time.monotonic()
@@ -336,7 +443,9 @@ def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
         spark = _spark(settings)
         run_stream(spark, settings)
         print("stream: Kafka -> bronze -> silver caught up", flush=True)
-        print(describe_nightly(run_nightly(spark, settings)) + "\n", flush=True)
+        with stage_bar("nightly", NIGHTLY_STAGES) as stage:
+            night = run_nightly(spark, settings, progress=stage)
+        print(describe_nightly(night) + "\n", flush=True)
         balanced = print_status(spark, settings)
     finally:
         if we_started:
@@ -446,6 +555,7 @@ def build_parser() -> argparse.ArgumentParser:
     nightly.add_argument(
         "--full-rebuild", action="store_true", help="rebuild every gold table instead of reading silver's changes"
     )
+    nightly.add_argument("--json", action="store_true", help="print the run (mode, counts, reports) as one JSON object")
 
     ev = add("eval", cmd_eval, "score normalisation, skills, duplicates and ranking on the real data in ../shared/data")
     ev.add_argument("--out-dir", default="eval_results", help="where the JSON reports go (default eval_results)")
@@ -502,7 +612,11 @@ def build_parser() -> argparse.ArgumentParser:
     thrift.add_argument("action", choices=["start", "stop", "status"])
     thrift.add_argument("--port", type=int, help="port to serve (default sql.thrift_port)")
 
-    add("status", cmd_status, "rows per table and the reconciliation (exit 1 when it does not balance)")
+    status = add("status", cmd_status, "rows per table and the reconciliation (exit 1 when it does not balance)")
+    status.add_argument("--json", action="store_true", help="print one JSON object instead of the tables")
+
+    completion = add("completion", cmd_completion, "print a shell completion script (bash or zsh) for joblake")
+    completion.add_argument("shell", choices=["bash", "zsh"])
 
     kafka = add("kafka", cmd_kafka, "start, stop or check the local Kafka broker")
     kafka.add_argument("action", choices=["start", "stop", "status"])

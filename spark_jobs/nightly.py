@@ -222,14 +222,30 @@ def aggregate_tables(spark: SparkSession, settings: Settings, as_of: datetime) -
     }
 
 
+NIGHTLY_STAGES = (  # what `progress` is told, in order
+    "silver gate",
+    "facts and bridges (skills)",
+    "embeddings",
+    "dimensions and duplicate groups",
+    "aggregates",
+    "gold gate",
+)
 MATCHES_TABLE = "gold.resume_matches"  # written by `joblake match`, not by the night
 GOLD_TABLES = tuple(name for name in TABLES if name.startswith("gold.") and name not in (RUNS_TABLE, MATCHES_TABLE))
 
 
 def run_nightly(
-    spark: SparkSession, settings: Settings, run_date: date | None = None, full_rebuild: bool = False
+    spark: SparkSession,
+    settings: Settings,
+    run_date: date | None = None,
+    full_rebuild: bool = False,
+    progress: Callable[[str], None] | None = None,
 ) -> NightlyResult:
-    """Run one night for run_date (default: today, UTC); raises quality.QualityGateError when a gate fails."""
+    """Run one night for run_date (default: today, UTC); raises quality.QualityGateError when a gate fails.
+
+    `progress` is called with each stage of NIGHTLY_STAGES as it starts (a progress bar's hook).
+    """
+    stage = progress or (lambda name: None)
     run_date = run_date or datetime.now(UTC).date()
     as_of = as_of_time(run_date)
     started_at = datetime.now(UTC)
@@ -245,6 +261,7 @@ def run_nightly(
     before = {table_path(settings, name): table_version(spark, table_path(settings, name)) for name in GOLD_TABLES}
     try:
         # "not in the future" means later than this night started; staleness is judged at the run date's end
+        stage(NIGHTLY_STAGES[0])
         silver_gate = quality.check_silver(silver_df, started_at, report_dir)
         result.reports.append(silver_gate.html_path)
         quality.require_passed(silver_gate)
@@ -260,12 +277,17 @@ def run_nightly(
             "nightly %s: %s, silver v%s, %s postings", run_id, result.mode, silver_version, result.changed_postings
         )
 
+        stage(NIGHTLY_STAGES[1])
         write_posting_tables(spark, settings, silver_df, changes_df)
+        stage(NIGHTLY_STAGES[2])
         update_job_embeddings(spark, settings, silver_df)
+        stage(NIGHTLY_STAGES[3])
         for name, table_df in dimension_tables(spark, settings, silver_df).items():
             overwrite_if_changed(spark, table_path(settings, name), table_df)
+        stage(NIGHTLY_STAGES[4])
         for name, table_df in aggregate_tables(spark, settings, as_of).items():  # read what was just written
             overwrite_if_changed(spark, table_path(settings, name), table_df)
+        stage(NIGHTLY_STAGES[5])
 
         tables = {name: spark.read.format("delta").load(table_path(settings, name)) for name in GOLD_TABLES}
         gold_gate = quality.check_gold(tables, report_dir, settings["quality.skill_coverage_floor"])

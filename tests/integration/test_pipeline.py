@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import UTC, datetime
 from pathlib import Path
@@ -123,6 +124,19 @@ def test_cli_status_prints_the_balanced_reconciliation(cli_env, capsys, lake):
     assert cli.main(["status"]) == 0
     out = capsys.readouterr().out
     assert "gold.fact_job_postings" in out and "balanced" in out and "NOT balanced" not in out
+
+
+def test_cli_status_json_is_the_same_reconciliation(cli_env, capsys, lake):
+    assert cli.main(["status", "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    rec = report["reconciliation"]
+    assert rec["balanced"] and rec["silver_postings"] == lake["first"].silver_postings
+    assert (
+        rec["raw_records"]
+        == rec["bronze_rows"]
+        == (rec["silver_postings"] + rec["duplicates"] + rec["closed_events"] + rec["quarantined"])
+    )
+    assert all(run["adds_up"] for run in rec["runs"]) and report["tables"]["silver.job_postings"] > 0
 
 
 def test_cli_error_is_one_readable_line(cli_env, capsys):

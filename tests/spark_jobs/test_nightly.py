@@ -3,8 +3,12 @@
 Incremental nights equal a full rebuild, a rerun changes nothing, and a failed gate keeps the last good gold.
 """
 
+import io
+import json
+from contextlib import redirect_stdout
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from pyspark.sql import functions as F
@@ -12,8 +16,10 @@ from pyspark.sql import functions as F
 from ingestion.avro_codec import encode_posting
 from ingestion.generator import generate_postings
 from ingestion.keys import posting_key
+from lakehouse import cli
 from lakehouse.catalog import table_path
-from spark_jobs.nightly import GOLD_TABLES, RUNS_TABLE, run_nightly
+from lakehouse.config import load_settings
+from spark_jobs.nightly import GOLD_TABLES, NIGHTLY_STAGES, RUNS_TABLE, run_nightly
 from spark_jobs.quality import QualityGateError
 from spark_jobs.table_writes import table_version
 from streaming.silver import silver_writer
@@ -68,6 +74,23 @@ def _snapshot(spark, settings) -> dict[str, list]:
     return tables
 
 
+CLI_KEYS = ("lake.root", "lake.raw_root", "spark.jars_dir", "quality.report_dir", "embeddings.model_jar")
+
+
+def cli_night(settings, run_date: date) -> SimpleNamespace:
+    """`joblake nightly --date D --json` on the lake of `settings` (in this process: the session's Spark)."""
+    out = io.StringIO()
+    with pytest.MonkeyPatch.context() as env, redirect_stdout(out):
+        for key in (*CLI_KEYS, "embeddings.model_dir"):
+            env.setenv("JOBLAKE__" + key.upper().replace(".", "__"), settings.path(key))
+        load_settings.cache_clear()
+        try:
+            assert cli.main(["nightly", "--date", run_date.isoformat(), "--json"]) == 0
+        finally:
+            load_settings.cache_clear()
+    return SimpleNamespace(**json.loads(out.getvalue()))
+
+
 def _runs(spark, settings) -> list:
     runs_df = spark.read.format("delta").load(table_path(settings, RUNS_TABLE))
     return runs_df.orderBy("started_at").collect()
@@ -80,9 +103,10 @@ def nights(spark, lake):
     seen = {}
     postings = generate_postings(30, seed=3, now=NOW)
     stream(spark, postings)
-    seen["first"] = run_nightly(spark, settings, RUN_DATE)
+    seen["stages"] = []
+    seen["first"] = run_nightly(spark, settings, RUN_DATE, progress=seen["stages"].append)
     seen["versions_before_rerun"] = _versions(spark, settings)
-    seen["rerun"] = run_nightly(spark, settings, RUN_DATE)
+    seen["rerun"] = cli_night(settings, RUN_DATE)  # the rerun goes through `joblake nightly --json`
     seen["versions_after_rerun"] = _versions(spark, settings)
 
     edited = postings[0] | {"description": "Now hiring for Kubernetes and Terraform work.", "scraped_at": NOW + HOUR}
@@ -132,8 +156,14 @@ def test_the_first_night_is_a_full_build(nights):
     assert first.counts["gold.agg_skill_trends"] > 0 and first.counts["gold.agg_location_analytics"] > 0
 
 
+def test_a_night_reports_its_stages_in_order(nights):
+    assert nights["stages"] == list(NIGHTLY_STAGES)
+
+
 def test_a_rerun_on_the_same_silver_finds_nothing_and_writes_nothing(nights):
-    assert (nights["rerun"].mode, nights["rerun"].changed_postings) == ("incremental", 0)
+    rerun = nights["rerun"]  # as `joblake nightly --json` printed it
+    assert (rerun.mode, rerun.changed_postings) == ("incremental", 0)
+    assert rerun.counts["gold.fact_job_postings"] == 30 and all(r.endswith("_quality.html") for r in rerun.reports)
     assert nights["versions_after_rerun"] == nights["versions_before_rerun"]
 
 
