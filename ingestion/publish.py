@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
@@ -26,13 +27,24 @@ class IngestSummary:
     outcomes: dict[str, int] = field(default_factory=dict)  # new / updated / duplicates (dedup at source)
 
 
-def publish_records(records: list[SourceRecord], settings: Settings, run_id: str) -> IngestSummary:
-    """Publish to Kafka (all acknowledged) and then land the same records in the raw zone."""
+INGEST_STAGES = ("dedup at source", "publish to Kafka", "land in the raw zone")  # what `progress` is told
+
+
+def publish_records(
+    records: list[SourceRecord], settings: Settings, run_id: str, progress: Callable[[str], None] | None = None
+) -> IngestSummary:
+    """Publish to Kafka (all acknowledged) and then land the same records in the raw zone.
+
+    `progress` is called with INGEST_STAGES[1] and [2] as they start.
+    """
+    stage = progress or (lambda name: None)
     started = time.monotonic()
     limit = int(settings["kafka.max_record_bytes"])
     kafka_sink.ensure_topic(settings)
     sendable = [r if len(r.value) <= limit else oversized_stub(r, limit) for r in records]
+    stage(INGEST_STAGES[1])
     published = kafka_sink.publish(sendable, settings)
+    stage(INGEST_STAGES[2])
     partitions = raw_zone.land(records, settings.path("lake.raw_root"), run_id, settings)
     return IngestSummary(
         run_id=run_id,
@@ -47,11 +59,18 @@ def publish_records(records: list[SourceRecord], settings: Settings, run_id: str
     )
 
 
-def ingest_records(records: list[SourceRecord], settings: Settings, run_id: str) -> IngestSummary:
-    """Dedup at source against the durable ledger, publish what is new or changed, then remember it."""
+def ingest_records(
+    records: list[SourceRecord], settings: Settings, run_id: str, progress: Callable[[str], None] | None = None
+) -> IngestSummary:
+    """Dedup at source against the durable ledger, publish what is new or changed, then remember it.
+
+    `progress` is called with each stage of INGEST_STAGES as it starts (a progress bar's hook).
+    """
     started = time.monotonic()
     with SeenState(settings.path("scrape.state_db")) as state:
+        if progress:
+            progress(INGEST_STAGES[0])
         fresh, outcomes = state.split(records)
-        summary = publish_records(fresh, settings, run_id)
+        summary = publish_records(fresh, settings, run_id, progress)
         state.mark_published(fresh, datetime.now(UTC))
     return replace(summary, records=len(records), elapsed_s=time.monotonic() - started, outcomes=outcomes)

@@ -40,21 +40,27 @@ def describe_ingest(summary, settings: Settings) -> str:
 
 def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
     from ingestion.generator import generate_records
-    from ingestion.publish import ingest_records
+    from ingestion.publish import INGEST_STAGES, ingest_records
 
-    records = generate_records(args.count, seed=args.seed)
-    print(describe_ingest(ingest_records(records, settings, _run_id()), settings))
+    with stage_bar("ingest", ("generate", *INGEST_STAGES)) as stage:
+        stage("generate")
+        records = generate_records(args.count, seed=args.seed)
+        summary = ingest_records(records, settings, _run_id(), progress=stage)
+    print(describe_ingest(summary, settings))
     return 0
 
 
 def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
     from ingestion.file_source import read_file_records
-    from ingestion.publish import ingest_records
+    from ingestion.publish import INGEST_STAGES, ingest_records
 
     if not Path(args.file).is_file():
         raise FileNotFoundError(f"no such file: {args.file}")
-    records = list(read_file_records(args.file, mapping=args.mapping, scraped_at=datetime.now(UTC)))
-    print(describe_ingest(ingest_records(records, settings, _run_id()), settings))
+    with stage_bar(f"import {Path(args.file).name}", ("read the file", *INGEST_STAGES)) as stage:
+        stage("read the file")
+        records = list(read_file_records(args.file, mapping=args.mapping, scraped_at=datetime.now(UTC)))
+        summary = ingest_records(records, settings, _run_id(), progress=stage)
+    print(describe_ingest(summary, settings))
     return 0
 
 
@@ -97,12 +103,18 @@ def cmd_validate(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_stream(args: argparse.Namespace, settings: Settings) -> int:
-    from streaming.job import run_stream
+    from streaming.job import STREAM_STAGES, run_stream
 
     if args.trigger:
         settings = settings.with_overrides({"streaming.trigger": args.trigger})
-    run_stream(_spark(settings), settings)
-    print("stream: caught up" if settings["streaming.trigger"] == "availableNow" else "stream: stopped")
+    spark = _spark(settings)
+    if settings["streaming.trigger"] != "availableNow":  # runs until stopped: no end to show
+        run_stream(spark, settings)
+        print("stream: stopped")
+        return 0
+    with stage_bar("stream", STREAM_STAGES) as stage:
+        run_stream(spark, settings, progress=stage)
+    print("stream: caught up")
     return 0
 
 
@@ -428,10 +440,10 @@ def cmd_completion(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
     from ingestion.generator import generate_records
-    from ingestion.publish import ingest_records
+    from ingestion.publish import INGEST_STAGES, ingest_records
     from lakehouse.broker import LocalBroker
     from spark_jobs.nightly import NIGHTLY_STAGES, run_nightly
-    from streaming.job import run_stream
+    from streaming.job import STREAM_STAGES, run_stream
 
     started = time.monotonic()
     broker = LocalBroker(settings)
@@ -439,9 +451,12 @@ def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
     we_started = broker.start()
     try:
         records = generate_records(args.count, seed=args.seed)
-        print(describe_ingest(ingest_records(records, settings, _run_id()), settings), flush=True)
+        with stage_bar("ingest", INGEST_STAGES) as stage:
+            summary = ingest_records(records, settings, _run_id(), progress=stage)
+        print(describe_ingest(summary, settings), flush=True)
         spark = _spark(settings)
-        run_stream(spark, settings)
+        with stage_bar("stream", STREAM_STAGES) as stage:
+            run_stream(spark, settings.with_overrides({"streaming.trigger": "availableNow"}), progress=stage)
         print("stream: Kafka -> bronze -> silver caught up", flush=True)
         with stage_bar("nightly", NIGHTLY_STAGES) as stage:
             night = run_nightly(spark, settings, progress=stage)

@@ -69,8 +69,20 @@ def start_silver(
     return with_trigger(writer, settings["streaming.trigger"]).start()
 
 
-def run_stream(spark: SparkSession, settings: Settings, clock: Callable[[], datetime] = utc_now) -> None:
-    """Run both queries (one after the other for availableNow, side by side otherwise), with batch metrics."""
+STREAM_STAGES = ("Kafka -> bronze", "bronze -> silver")  # the catch-up's two queries, what `progress` is told
+
+
+def run_stream(
+    spark: SparkSession,
+    settings: Settings,
+    clock: Callable[[], datetime] = utc_now,
+    progress: Callable[[str], None] | None = None,
+) -> None:
+    """Run both queries (one after the other for availableNow, side by side otherwise), with batch metrics.
+
+    For availableNow, `progress` is called with each stage of STREAM_STAGES as its query starts.
+    """
+    stage = progress or (lambda name: None)
     bronze.create_bronze_if_missing(spark, table_path(settings, "bronze.job_postings"), clock())
     run_id = new_run_id(clock)
     metrics_file = settings["streaming.metrics_file"]
@@ -82,7 +94,9 @@ def run_stream(spark: SparkSession, settings: Settings, clock: Callable[[], date
     )
     try:
         if settings["streaming.trigger"] == "availableNow":
+            stage(STREAM_STAGES[0])
             start_bronze(spark, settings, clock).awaitTermination()
+            stage(STREAM_STAGES[1])
             start_silver(spark, settings, clock, run_id).awaitTermination()
             return
         supervise(

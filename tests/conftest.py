@@ -55,7 +55,7 @@ class FileClock:
 @pytest.hookimpl(trylast=True)  # after the terminal reporter is registered
 def pytest_configure(config: pytest.Config) -> None:
     reporter = config.pluginmanager.get_plugin("terminalreporter")
-    if reporter is not None and config.option.verbose <= 0 and not config.option.collectonly:
+    if reporter is not None and config.option.verbose == 0 and not config.option.collectonly:  # the file-per-line view
         config.pluginmanager.register(FileClock(reporter), "joblake-file-clock")
 
 
