@@ -95,7 +95,7 @@ def get_spark(settings: Settings | None = None, app_name: str | None = None, cat
         .config("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension")
         # one numpy (BLAS) thread per Python worker, as ONNX Runtime's sessions have: Spark already runs a worker
         # per core, and two BLAS threads each on a busy core spin against each other (the knowledge tagger's
-        # networks on 400 postings: 88 s with the default, 52 s with one thread, on local[2])
+        # networks on 400 postings: 88 s with the default, 52 s with one thread, on a busy local[2])
         .config("spark.executorEnv.OPENBLAS_NUM_THREADS", "1")
         .config("spark.executorEnv.OMP_NUM_THREADS", "1")
         .config("spark.executorEnv.MKL_NUM_THREADS", "1")
