@@ -20,6 +20,11 @@ PROFILES = ("local", "test", "k8s")
 ENV_PREFIX = "JOBLAKE__"
 
 
+def env_name(dotted: str) -> str:
+    """The environment variable that overrides a key: `lake.root` -> `JOBLAKE__LAKE__ROOT`."""
+    return ENV_PREFIX + dotted.upper().replace(".", "__")
+
+
 class ConfigError(ValueError):
     """Configuration that cannot be used, with a message meant for a person."""
 

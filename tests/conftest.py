@@ -15,7 +15,7 @@ import pytest
 
 os.environ.setdefault("JOBLAKE_PROFILE", "test")
 
-from lakehouse.config import Settings, load_settings  # noqa: E402
+from lakehouse.config import Settings, env_name, load_settings  # noqa: E402
 
 if TYPE_CHECKING:
     from lakehouse.broker import LocalBroker
@@ -216,7 +216,7 @@ def gold_lake(spark, settings: Settings, tmp_path_factory: pytest.TempPathFactor
     write_batch(spark.createDataFrame(rows, BRONZE_DDL), 0)
     run_nightly(spark, lake_settings, NOW.date())
     train_and_register(labelled_candidates(), lake_settings, labels_how="made up for the tests")
-    return {f"JOBLAKE__{key.upper().replace('.', '__')}": value for key, value in overrides.items()}
+    return {env_name(key): value for key, value in overrides.items()}
 
 
 def gold_settings(settings: Settings, gold_lake: dict[str, str]) -> Settings:

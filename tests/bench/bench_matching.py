@@ -40,7 +40,7 @@ from pyspark.sql import functions as F
 
 from lakehouse import cli
 from lakehouse.catalog import table_path
-from lakehouse.config import load_settings
+from lakehouse.config import env_name, load_settings
 from lakehouse.session import get_spark
 from models.profiles import resume_profiles
 from models.tracking import load_champion
@@ -89,7 +89,7 @@ def _cli_env(state: Path) -> dict[str, str]:
     """JOBLAKE__ variables that point the CLI at the benchmark lake and registry."""
     settings = bench_nightly.lake_settings(state)
     keys = ["spark.jars_dir", "lake.root", "quality.report_dir", "embeddings.model_jar", "embeddings.model_dir"]
-    env = {f"JOBLAKE__{k.upper().replace('.', '__')}": str(settings[k]) for k in keys}
+    env = {env_name(k): str(settings[k]) for k in keys}
     return env | {"JOBLAKE__MLFLOW__TRACKING_URI": f"sqlite:///{state / 'mlflow' / 'mlflow.db'}"}
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from lakehouse.config import load_settings
+from lakehouse.config import env_name, load_settings
 from tests.conftest import REPO
 
 DAGS = REPO / "dags"
@@ -64,7 +64,7 @@ def joblake_env(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[[dict[str,
 
     def configure(overrides: dict[str, object]) -> dict[str, str]:
         for dotted, value in overrides.items():
-            name = "JOBLAKE__" + dotted.upper().replace(".", "__")
+            name = env_name(dotted)
             text = ",".join(map(str, value)) if isinstance(value, list) else str(value)
             monkeypatch.setenv(name, text)
             env[name] = text

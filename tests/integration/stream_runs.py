@@ -14,7 +14,7 @@ from pyspark.sql import functions as F
 from ingestion.avro_codec import decode_posting
 from ingestion.records import SourceRecord
 from lakehouse.catalog import table_path
-from lakehouse.config import Settings
+from lakehouse.config import Settings, env_name
 from streaming.reconcile import Reconciliation, reconcile
 from tests.conftest import REPO
 
@@ -30,7 +30,7 @@ def stream_process(
     """
     env = {**os.environ, "JOBLAKE_PROFILE": "test"}
     for key in PASSED_ON:
-        env["JOBLAKE__" + key.upper().replace(".", "__")] = str(settings[key])
+        env[env_name(key)] = str(settings[key])
     env["JOBLAKE__KAFKA__MAX_OFFSETS_PER_TRIGGER"] = str(max_offsets)
     out = open(log, "ab") if log else subprocess.DEVNULL  # noqa: SIM115 (the child keeps it; closed below)
     try:

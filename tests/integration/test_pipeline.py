@@ -16,7 +16,7 @@ from ingestion.records import record_from_posting
 from ingestion.validate import ActivePosting, closed_event, validate
 from lakehouse import cli
 from lakehouse.catalog import table_path
-from lakehouse.config import load_settings
+from lakehouse.config import env_name, load_settings
 from spark_jobs.nightly import run_nightly
 from streaming.job import run_stream
 from streaming.reconcile import reconcile
@@ -108,7 +108,7 @@ def cli_env(lake, monkeypatch):
     """Point the CLI's settings (read from the environment) at the test lake."""
     settings = lake["settings"]
     for key in ("lake.root", "lake.raw_root", "spark.jars_dir"):
-        monkeypatch.setenv("JOBLAKE__" + key.upper().replace(".", "__"), settings.path(key))
+        monkeypatch.setenv(env_name(key), settings.path(key))
     load_settings.cache_clear()
     yield
     load_settings.cache_clear()

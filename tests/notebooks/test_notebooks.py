@@ -18,7 +18,7 @@ from jupyter_client.manager import KernelManager
 from nbclient import NotebookClient
 from nbformat.v4 import new_code_cell, new_notebook
 
-from lakehouse.config import load_settings
+from lakehouse.config import env_name, load_settings
 from tests.conftest import REPO
 
 pytestmark = pytest.mark.spark
@@ -43,11 +43,6 @@ RESUME_LINES = [
     "Skills: Python, SQL, Apache Spark, Apache Kafka, Airflow and AWS.",
     "Eight years building data pipelines and streaming platforms in London.",
 ]
-
-
-def env_name(key: str) -> str:
-    """The JOBLAKE__SECTION__KEY variable of a settings key."""
-    return f"JOBLAKE__{key.upper().replace('.', '__')}"
 
 
 @pytest.fixture(scope="module")

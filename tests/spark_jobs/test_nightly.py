@@ -18,7 +18,7 @@ from ingestion.generator import generate_postings
 from ingestion.keys import posting_key
 from lakehouse import cli
 from lakehouse.catalog import table_path
-from lakehouse.config import load_settings
+from lakehouse.config import env_name, load_settings
 from spark_jobs.nightly import GOLD_TABLES, NIGHTLY_STAGES, RUNS_TABLE, run_nightly
 from spark_jobs.quality import QualityGateError
 from spark_jobs.table_writes import table_version
@@ -82,7 +82,7 @@ def cli_night(settings, run_date: date) -> SimpleNamespace:
     out = io.StringIO()
     with pytest.MonkeyPatch.context() as env, redirect_stdout(out):
         for key in (*CLI_KEYS, "embeddings.model_dir"):
-            env.setenv("JOBLAKE__" + key.upper().replace(".", "__"), settings.path(key))
+            env.setenv(env_name(key), settings.path(key))
         load_settings.cache_clear()
         try:
             assert cli.main(["nightly", "--date", run_date.isoformat(), "--json"]) == 0
