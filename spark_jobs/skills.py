@@ -29,7 +29,7 @@ from __future__ import annotations
 import csv
 import re
 import tempfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -46,7 +46,7 @@ from sparknlp.common import ReadAs
 
 from lakehouse.config import Settings, load_settings
 from spark_jobs import embeddings
-from spark_jobs.skill_tagger import Match, shipped_weights, tag_sentence
+from spark_jobs.skill_tagger import Match, TaggedSpans, remembering_tagger, shipped_weights
 
 SKILLS_CSV = "skills.csv"
 # words that make a sentence technical: an ambiguous name next to one of them is a skill
@@ -270,6 +270,12 @@ def tagger_sentences(
     return out
 
 
+@cache
+def _worker_tagger(args: tuple[str, str, int]) -> Callable[[tuple[str, ...], tuple[Match, ...], bool], TaggedSpans]:
+    """The remembering tagger of this Python worker: workers are reused across tasks, and so is its memory."""
+    return remembering_tagger(shipped_weights(), embeddings.encoder_for(*args))
+
+
 def knowledge_spans(
     text: Column, sentences: Column, tokens: Column, chunks: Column, skills: tuple[Skill, ...], settings: Settings
 ) -> Column:
@@ -284,7 +290,7 @@ def knowledge_spans(
 
     @pandas_udf(TAGGED_SPANS)
     def _tag(batches: Iterator[tuple[pd.Series, pd.Series, pd.Series, pd.Series]]) -> Iterator[pd.Series]:
-        encoder, weights = embeddings.encoder_for(*args), shipped_weights()
+        tag = _worker_tagger(args)
         for texts, sentence_lists, token_lists, chunk_lists in batches:
             yield pd.Series(
                 [
@@ -297,7 +303,7 @@ def knowledge_spans(
                             "score": score,
                         }
                         for s in tagger_sentences(t, list(ss), list(tt), list(cc), aliases)
-                        for a, b, score in tag_sentence(weights, encoder, s.words, s.matches, s.has_cue)
+                        for a, b, score in tag(tuple(s.words), tuple(s.matches), s.has_cue)
                     ]
                     for t, ss, tt, cc in zip(texts, sentence_lists, token_lists, chunk_lists, strict=True)
                 ]

@@ -11,9 +11,11 @@ the streaming job's own foreachBatch function (no Kafka: the benchmark is about 
 
 from __future__ import annotations
 
+import re
 import shutil
 import tempfile
 import time
+from collections.abc import Sequence
 from datetime import timedelta
 from pathlib import Path
 
@@ -31,6 +33,16 @@ from tests.conftest import REPO
 from tests.streaming.bronze_rows import BRONZE_DDL, NOW, bronze_row
 
 BATCH = 20_000  # postings per silver batch
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
+
+
+def sentence_repeat_share(texts: Sequence[str]) -> float:
+    """The share of the texts' sentences (split at . ! ? and line breaks) that repeat an earlier one.
+
+    The knowledge tagger answers a repeated sentence from memory, so this bounds what it saves.
+    """
+    sentences = [s for t in texts for s in (x.strip() for x in _SENTENCE_END.split(t or "")) if s]
+    return 1 - len(set(sentences)) / len(sentences) if sentences else 0.0
 
 
 def lake_settings(state: Path) -> Settings:
@@ -122,6 +134,7 @@ def bench_size(count: int, lake_dir: Path | None = None) -> dict:
         "full_s": round(full_s, 1),
         "incremental_1pct_s": round(incremental_s, 1),
         "rerun_nothing_new_s": round(rerun_s, 1),
+        "sentence_repeat_share": round(sentence_repeat_share([p["description"] for p in postings]), 3),
         "gold_rows": full.counts,
     }
 

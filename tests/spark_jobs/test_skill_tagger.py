@@ -21,6 +21,7 @@ from spark_jobs.skill_tagger import (
     TokenNetworks,
     candidate_spans,
     hand_features,
+    remembering_tagger,
     shipped_weights,
     span_features,
     tag_sentence,
@@ -189,3 +190,19 @@ def test_tag_sentence_with_the_shipped_weights(encoder, words: list[str], expect
     spans = tag_sentence(shipped_weights(), encoder, words, [], has_cue=False)
     assert {" ".join(words[a:b]) for a, b, _ in spans} == expected
     assert all(0.5 < score <= 1 for _, _, score in spans)
+
+
+def test_the_remembering_tagger_answers_a_repeated_sentence_from_memory(encoder) -> None:
+    weights = shipped_weights()
+    tag = remembering_tagger(weights, encoder, size=2)
+    words = ("Experience", "with", "Kubernetes", "and", "Terraform", "is", "required", ".")
+    matches = (Match(2, 3, weights.categories[0], False, False),)
+    first = tag(words, matches, True)
+    assert first == tuple(tag_sentence(weights, encoder, list(words), list(matches), True))
+    assert tag(words, matches, True) == first and tag.cache_info().hits == 1
+    assert tag(words, (), True) == tuple(tag_sentence(weights, encoder, list(words), [], True))  # other inputs
+    assert tag.cache_info().misses == 2
+    tag(("Cook", "with", "care"), (), False)  # the least recently read sentence is forgotten
+    tag(words, (), False)  # and then the next
+    tag(words, matches, True)  # read again
+    assert tag.cache_info().misses == 5 and tag.cache_info().currsize == 2
