@@ -43,7 +43,7 @@ from spark_jobs.embeddings import DIM, SentenceEncoder
 
 WEIGHTS_FILE = "knowledge_tagger.npz"
 CANDIDATE_PROBABILITY = 0.3  # P(B) + P(I) of the tokens of a candidate span
-KEEP_PROBABILITY = 0.6  # the span model's probability that a candidate overlaps a knowledge span (chosen on train CV)
+KEEP_PROBABILITY = 0.6  # the span model's probability that a candidate overlaps a knowledge span (train CV curve)
 SENTENCE_MEMORY = 100_000  # distinct sentences a Python worker remembers the spans of
 OUTSIDE, FIRST, INSIDE = 0, 1, 2  # token classes (O, B, I), in the order of the token model's outputs
 

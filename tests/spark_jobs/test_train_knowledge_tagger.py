@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import doctest
 from pathlib import Path
 
 import numpy as np
@@ -10,6 +11,7 @@ from threadpoolctl import threadpool_limits
 
 from ingestion.data_paths import shared_data_path
 from lakehouse.config import Settings
+from spark_jobs import train_knowledge_tagger
 from spark_jobs.skill_tagger import (
     FIRST,
     INSIDE,
@@ -23,9 +25,12 @@ from spark_jobs.train_knowledge_tagger import (
     FOLDS,
     HIDDEN_UNITS,
     SEEDS,
+    CutOffScore,
     Example,
+    cut_off_curve,
     fit_token_model,
     folds,
+    gold_spans,
     skillspan_examples,
     token_labels,
     train,
@@ -46,6 +51,47 @@ TRAIN_JSON = shared_data_path("gold", "skillspan", "train.json")
 )
 def test_token_labels(offsets, spans, labels) -> None:
     assert token_labels(offsets, spans).tolist() == labels
+
+
+def test_doctests() -> None:
+    assert doctest.testmod(train_knowledge_tagger).failed == 0
+
+
+@pytest.mark.parametrize(
+    ("labels", "spans"),
+    [
+        ([OUTSIDE, FIRST, INSIDE, OUTSIDE], [(1, 3)]),
+        ([FIRST, FIRST, INSIDE], [(0, 1), (1, 3)]),  # a B right after a span starts the next
+        ([INSIDE, OUTSIDE, OUTSIDE, INSIDE], [(0, 1), (3, 4)]),  # an I without a B starts one, up to the end
+        ([OUTSIDE, OUTSIDE], []),
+    ],
+)
+def test_gold_spans(labels, spans) -> None:
+    assert gold_spans(np.array(labels)) == spans
+
+
+def test_cut_off_curve_scores_each_fold_with_a_span_model_that_did_not_see_it() -> None:
+    rng = np.random.default_rng(3)
+    # 40 sentences of 4 tokens, a gold span on tokens 1-2 of every other one; one candidate (tokens 1-2) each,
+    # right exactly where there is a gold span, and its one feature says so with noise
+    examples = [
+        Example(
+            f"p{i}",
+            ["a"] * 4,
+            np.zeros((4, 1)),
+            np.zeros((4, 1)),
+            np.array([0, FIRST, INSIDE, 0] if i % 2 else [0] * 4),
+        )
+        for i in range(40)
+    ]
+    overlaps = [i % 2 == 1 for i in range(40)]
+    rows = np.array([[(1.0 if right else -1.0) + rng.normal(scale=0.8)] for right in overlaps], np.float32)
+    candidates = [(i % 5, i, 1, 3) for i in range(40)]
+    curve = cut_off_curve(examples, candidates, rows, overlaps, cut_offs=(0.0, 0.5, 0.999))
+    assert [score.cut_off for score in curve] == [0.0, 0.5, 0.999]
+    assert curve[0] == CutOffScore(0.0, 0.5, 1.0, round(2 * 0.5 / 1.5, 3))  # everything kept: half are right
+    assert curve[1].precision > 0.8 and 0.6 < curve[1].recall < 1  # the feature separates most of them
+    assert curve[2] == CutOffScore(0.999, 0.0, 0.0, 0.0)  # nothing kept
 
 
 def test_folds_deal_every_posting_to_one_fold() -> None:
@@ -69,7 +115,7 @@ def _example(posting: str, rng: np.random.Generator, tool: bool) -> Example:
 def test_train_learns_inline_examples() -> None:
     rng = np.random.default_rng(0)
     examples = [_example(f"p{i}", rng, tool=i % 2 == 0) for i in range(40) for _ in range(5)]
-    weights = train(examples, ["cloud"])
+    weights, curve = train(examples, ["cloud"])
     assert weights.categories == ("cloud",)
     # the networks of every fold, one per seed: none of them saw every posting
     assert weights.hidden_weights.shape == (FOLDS * len(SEEDS), examples[0].features.shape[1], HIDDEN_UNITS)
@@ -77,9 +123,10 @@ def test_train_learns_inline_examples() -> None:
     tool, kind = _example("new", rng, tool=True), _example("new", rng, tool=False)
     assert weights.token_probabilities(tool.features).argmax(axis=1).tolist() == [OUTSIDE, OUTSIDE, FIRST, INSIDE]
     assert weights.token_probabilities(kind.features).argmax(axis=1).tolist() == [OUTSIDE] * 4
-    again = train(examples, ["cloud"])  # fixed seeds: the same numbers
+    again, again_curve = train(examples, ["cloud"])  # fixed seeds: the same numbers
     np.testing.assert_array_equal(again.hidden_weights, weights.hidden_weights)
     np.testing.assert_array_equal(again.span_weights, weights.span_weights)
+    assert again_curve == curve
 
 
 @pytest.mark.spark
