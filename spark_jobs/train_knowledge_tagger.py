@@ -130,9 +130,7 @@ def fit_token_model(chosen: list[Example], seed: int = SEED) -> TokenNetworks:
     return TokenNetworks(*(np.asarray(a, np.float32)[np.newaxis] for a in arrays))
 
 
-def span_rows(
-    example: Example, probabilities: np.ndarray
-) -> tuple[list[np.ndarray], list[bool], list[tuple[int, int]]]:
+def span_rows(example: Example, probabilities: np.ndarray) -> tuple[list[np.ndarray], list[bool], list[Span]]:
     """Span features of the example's candidate spans, whether each overlaps a gold knowledge span, and the spans."""
     gold = example.labels != OUTSIDE
     features, overlaps, spans = [], [], []
@@ -188,22 +186,23 @@ def cut_off_curve(
     found when a kept span overlaps it (the partial match of `make eval`).
     """
     fold_of_row = np.array([c[0] for c in candidates])
+    right = np.asarray(overlaps, bool)
     probabilities = np.zeros(len(candidates))
     for k in sorted(set(fold_of_row.tolist())):
         held_out = fold_of_row == k
-        mean, scale, model = _fit_span_model(rows[~held_out], np.asarray(overlaps)[~held_out])
+        mean, scale, model = _fit_span_model(rows[~held_out], right[~held_out])
         probabilities[held_out] = model.predict_proba((rows[held_out] - mean) / scale)[:, 1]
     gold = [gold_spans(e.labels) for e in examples_]
     total = sum(len(g) for g in gold)
     scores = []
     for cut_off in cut_offs:
         kept = probabilities > cut_off
-        found: dict[int, list[tuple[int, int]]] = {}
+        found: dict[int, list[Span]] = {}
         for (_, i, a, b), keep in zip(candidates, kept, strict=True):
             if keep:
                 found.setdefault(i, []).append((a, b))
         hit = sum(any(a < q and p < b for p, q in found.get(i, ())) for i, spans in enumerate(gold) for a, b in spans)
-        precision = float(np.asarray(overlaps)[kept].mean()) if kept.any() else 0.0
+        precision = float(right[kept].mean()) if kept.any() else 0.0
         recall = hit / total if total else 0.0
         f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
         scores.append(CutOffScore(cut_off, round(precision, 3), round(recall, 3), round(f1, 3)))
