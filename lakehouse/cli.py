@@ -151,12 +151,14 @@ def cmd_nightly(args: argparse.Namespace, settings: Settings) -> int:
     with stage_bar("nightly", NIGHTLY_STAGES) as stage:
         result = run_nightly(spark, settings, run_date=args.date, full_rebuild=args.full_rebuild, progress=stage)
     if args.json:
-        fields = ("run_id", "mode", "silver_version", "changed_postings", "counts", "reports")
+        fields = ("run_id", "mode", "silver_version", "changed_postings", "counts", "reports", "kept")
         print(json.dumps({name: getattr(result, name) for name in fields}))
         return 0
     print(describe_nightly(result))
     for table, rows in result.counts.items():
         print(f"  {table:<30}{rows:>10,}")
+    if result.kept:
+        print(f"  kept from the last good night (no posting changed): {', '.join(result.kept)}")
     print(f"  quality reports: {', '.join(result.reports)}")
     return 0
 

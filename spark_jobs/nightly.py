@@ -2,12 +2,14 @@
 
 Steps: gate silver; find which postings changed since the last good night from silver's change data
 feed; bring the posting-level tables (fact, skill/function/industry bridges) up to date for those
-postings only; embed new or changed postings; recompute the dimensions, duplicate groups and aggregates
-(cheap group-bys over gold); gate gold; record the night in gold.nightly_runs.
+postings only; embed new or changed postings; recompute the dimensions and duplicate groups (unless no
+posting changed: they are functions of silver and the embeddings) and the aggregates (group-bys over
+gold; posting quality also depends on the run date); gate gold; record the night in gold.nightly_runs.
 
 - **Incremental = full.** A full rebuild (`--full-rebuild`, the first night, or when the change feed
   no longer covers the last good night) rebuilds the posting-level tables from the silver snapshot;
   an incremental night gives the same tables because each posting's rows depend on that posting alone.
+  A changed taxonomy or tagger reaches the skills of unchanged postings only through a full rebuild.
 - **Rerunnable.** Silver is read at one pinned version; a rerun on the same silver finds no changes and
   rewrites nothing (derived tables are only overwritten when their content differs).
 - **A failed gate keeps the last good gold.** Silver is gated before anything is written; when the gold
@@ -68,6 +70,7 @@ class NightlyResult:
     changed_postings: int
     counts: dict[str, int] = field(default_factory=dict)
     reports: list[str] = field(default_factory=list)
+    kept: list[str] = field(default_factory=list)  # stages of NIGHTLY_STAGES skipped: nothing they read changed
 
 
 def as_of_time(run_date: date) -> datetime:
@@ -168,8 +171,6 @@ def write_posting_tables(
     spark: SparkSession, settings: Settings, silver_df: DataFrame, changes_df: DataFrame | None
 ) -> None:
     """Full (changes_df None): rebuild the posting-level tables. Incremental: replace the changed postings' rows."""
-    if changes_df is not None and changes_df.isEmpty():
-        return
     for name, (build, from_text) in posting_tables(settings).items():
         path = table_path(settings, name)
         if changes_df is None:
@@ -277,13 +278,19 @@ def run_nightly(
             "nightly %s: %s, silver v%s, %s postings", run_id, result.mode, silver_version, result.changed_postings
         )
 
+        unchanged = changes_df is not None and result.changed_postings == 0
+        if unchanged:  # silver is as the last good night left it: so are the tables built from it alone
+            result.kept = [NIGHTLY_STAGES[1], NIGHTLY_STAGES[3]]
+            logger.info("nightly %s: no posting changed; kept %s", run_id, ", ".join(result.kept))
         stage(NIGHTLY_STAGES[1])
-        write_posting_tables(spark, settings, silver_df, changes_df)
+        if not unchanged:
+            write_posting_tables(spark, settings, silver_df, changes_df)
         stage(NIGHTLY_STAGES[2])
-        update_job_embeddings(spark, settings, silver_df)
+        update_job_embeddings(spark, settings, silver_df)  # also re-embeds when the model changed
         stage(NIGHTLY_STAGES[3])
-        for name, table_df in dimension_tables(spark, settings, silver_df).items():
-            overwrite_if_changed(spark, table_path(settings, name), table_df)
+        if not unchanged:
+            for name, table_df in dimension_tables(spark, settings, silver_df).items():
+                overwrite_if_changed(spark, table_path(settings, name), table_df)
         stage(NIGHTLY_STAGES[4])
         for name, table_df in aggregate_tables(spark, settings, as_of).items():  # read what was just written
             overwrite_if_changed(spark, table_path(settings, name), table_df)

@@ -163,6 +163,7 @@ def test_a_night_reports_its_stages_in_order(nights):
 def test_a_rerun_on_the_same_silver_finds_nothing_and_writes_nothing(nights):
     rerun = nights["rerun"]  # as `joblake nightly --json` printed it
     assert (rerun.mode, rerun.changed_postings) == ("incremental", 0)
+    assert rerun.kept == [NIGHTLY_STAGES[1], NIGHTLY_STAGES[3]]  # facts, bridges, dimensions, duplicate groups
     assert rerun.counts["gold.fact_job_postings"] == 30 and all(r.endswith("_quality.html") for r in rerun.reports)
     assert nights["versions_after_rerun"] == nights["versions_before_rerun"]
 
@@ -170,6 +171,7 @@ def test_a_rerun_on_the_same_silver_finds_nothing_and_writes_nothing(nights):
 def test_an_incremental_night_reads_only_changed_postings(nights):
     incremental = nights["incremental"]
     assert (incremental.mode, incremental.changed_postings) == ("incremental", 7)  # 5 new, 1 edited, 1 seen again
+    assert incremental.kept == [] and nights["first"].kept == []
     assert incremental.counts["gold.fact_job_postings"] == 35
     assert nights["edited_skills"] and nights["edited_skills"] <= {"Kubernetes", "Terraform"}  # the new text's only
 
