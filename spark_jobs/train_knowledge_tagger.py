@@ -11,10 +11,10 @@ probabilities it was fitted on, from networks that had not seen the posting.
 
 The three seeds were chosen by cross-validation on the train split alone: at the shipped cut-off,
 averaging two networks per fold raised the cross-validated precision and F1 over one, and three
-over two (P 0.799 -> 0.805, R 0.590 -> 0.613, F1 0.679 -> 0.696); 512 hidden units instead of 256
-did not help (two seeds: F1 0.676). Keeping the fold networks replaced networks refitted on every
-posting, whose surer probabilities the span model had never seen (the figures of both are in the
-README).
+over two (P 0.799 -> 0.805, R 0.590 -> 0.613, F1 0.679 -> 0.696); a fourth seed (F1 0.695) and 512
+hidden units instead of 256 (two seeds: F1 0.676) did not. Keeping the fold networks replaced
+networks refitted on every posting, whose surer probabilities the span model had never seen (the
+figures of both are in the README).
 
 Training also prints the span model's cut-off curve (`cut_off_curve`): partial-match precision,
 recall and F1 at each cut-off, cross-validated on train. `KEEP_PROBABILITY` was chosen on that
