@@ -13,7 +13,7 @@ How a sentence is read, token by token (the Spark NLP tokens):
   unambiguous match in it, a technical cue word, its length), and those of its neighbours.
 
 Networks with one hidden layer give each token the probabilities of O, B and I (outside, first,
-inside a knowledge span): the mean of fifteen networks, three seeds on each of five cross-validation
+inside a knowledge span): the mean of ten networks, two seeds on each of five cross-validation
 folds of the training postings. The span model learned each candidate's worth from networks that
 had not seen its posting, so at run time the tagger reads with those same networks rather than
 with networks refitted on every posting (whose surer probabilities the span model never saw).

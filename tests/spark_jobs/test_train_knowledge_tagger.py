@@ -132,7 +132,7 @@ def test_train_learns_inline_examples() -> None:
 @pytest.mark.spark
 @pytest.mark.skipif(not TRAIN_JSON.exists(), reason=f"SkillSpan train split not found at {TRAIN_JSON}")
 def test_retraining_reproduces_the_first_shipped_network(spark, settings: Settings) -> None:
-    # One network of fifteen (fold 0, the first seed): the whole training takes about 10 minutes, and every
+    # One network of ten (fold 0, the first seed): the whole training takes about 8 minutes, and every
     # fold and seed runs the same code; `python -m spark_jobs.train_knowledge_tagger` rebuilds the rest.
     models = REPO / ".jars" / "models"
     model_settings = settings.with_overrides(
