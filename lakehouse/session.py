@@ -115,6 +115,8 @@ def get_spark(settings: Settings | None = None, app_name: str | None = None, cat
         .config("spark.ui.showConsoleProgress", "false")
     )
     java_options = f"-Duser.timezone=UTC -Dlog4j2.configurationFile={log4j}"
+    if settings["spark.page_size"]:
+        builder = builder.config("spark.buffer.pageSize", settings["spark.page_size"])
     if catalog:
         for key, value in hive_catalog_options(settings).items():
             builder = builder.config(key, value)

@@ -260,6 +260,7 @@ def run_nightly(
     result = NightlyResult(run_id, "full", silver_version, 0)
     run_row = {"run_id": run_id, "run_date": run_date, "as_of": as_of, "silver_version": silver_version}
     before = {table_path(settings, name): table_version(spark, table_path(settings, name)) for name in GOLD_TABLES}
+    changes_df = None
     try:
         # "not in the future" means later than this night started; staleness is judged at the run date's end
         stage(NIGHTLY_STAGES[0])
@@ -269,7 +270,6 @@ def run_nightly(
 
         last_good = last_good_silver_version(spark, settings)
         has_fact = before[table_path(settings, "gold.fact_job_postings")] is not None
-        changes_df = None
         if not full_rebuild and last_good is not None and has_fact:
             changes_df = read_changes(spark, silver_path, last_good, silver_version)
         result.mode = "full" if changes_df is None else "incremental"
@@ -307,8 +307,10 @@ def run_nightly(
         message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         record_run(spark, settings, run_row | _outcome(result, "failed", message, started_at))
         raise
-    finally:
+    finally:  # a long-lived session (the Thrift server, a test run) runs many nights: free what this one cached
         silver_df.unpersist()
+        if changes_df is not None:
+            changes_df.unpersist()
     record_run(spark, settings, run_row | _outcome(result, "succeeded", None, started_at))
     return result
 

@@ -45,6 +45,7 @@ def test_k8s_profile_points_at_object_storage_and_external_kafka():
     k8s = resolve("k8s", {})
     assert k8s["lake.root"].startswith("s3a://")
     assert k8s["kafka.managed"] is False
+    assert k8s["spark.page_size"] == ""  # executors' heaps are larger: Spark sizes the page itself
 
 
 def test_paths_are_absolute_and_uris_untouched(tmp_path, monkeypatch):
