@@ -30,6 +30,7 @@ pytestmark = pytest.mark.spark
 
 RUN_DATE = NOW.date()
 HOUR = timedelta(hours=1)
+LATER = timedelta(days=60)  # past gold.stale_after_days (45) for every generated posting
 
 
 @pytest.fixture(scope="module")
@@ -91,6 +92,11 @@ def cli_night(settings, run_date: date) -> SimpleNamespace:
     return SimpleNamespace(**json.loads(out.getvalue()))
 
 
+def _stale(spark, settings) -> int:
+    quality_df = spark.read.format("delta").load(table_path(settings, "gold.agg_posting_quality"))
+    return quality_df.agg(F.sum("stale")).first()[0]
+
+
 def _runs(spark, settings) -> list:
     runs_df = spark.read.format("delta").load(table_path(settings, RUNS_TABLE))
     return runs_df.orderBy("started_at").collect()
@@ -98,7 +104,7 @@ def _runs(spark, settings) -> list:
 
 @pytest.fixture(scope="module")
 def nights(spark, lake):
-    """One lake through six nights: full, rerun, incremental, full rebuild, a failed gold gate, a failed silver gate."""
+    """One lake through seven nights: full, rerun, a later rerun, incremental, full rebuild, two failed gates."""
     settings, stream = lake
     seen = {}
     postings = generate_postings(30, seed=3, now=NOW)
@@ -108,6 +114,10 @@ def nights(spark, lake):
     seen["versions_before_rerun"] = _versions(spark, settings)
     seen["rerun"] = cli_night(settings, RUN_DATE)  # the rerun goes through `joblake nightly --json`
     seen["versions_after_rerun"] = _versions(spark, settings)
+    seen["stale_before"] = _stale(spark, settings)
+    seen["later"] = run_nightly(spark, settings, RUN_DATE + LATER)  # nothing new, but the postings have aged
+    seen["versions_later"] = _versions(spark, settings)
+    seen["stale_later"] = _stale(spark, settings)
 
     edited = postings[0] | {"description": "Now hiring for Kubernetes and Terraform work.", "scraped_at": NOW + HOUR}
     seen_again = postings[1] | {"scraped_at": NOW + HOUR}
@@ -168,6 +178,14 @@ def test_a_rerun_on_the_same_silver_finds_nothing_and_writes_nothing(nights):
     assert nights["versions_after_rerun"] == nights["versions_before_rerun"]
 
 
+def test_a_later_night_with_nothing_new_keeps_the_postings_and_ages_them(nights):
+    later, before, after = nights["later"], nights["versions_after_rerun"], nights["versions_later"]
+    assert (later.changed_postings, later.kept) == (0, [NIGHTLY_STAGES[1], NIGHTLY_STAGES[3]])
+    assert after["gold.fact_job_postings"] == before["gold.fact_job_postings"]
+    assert after["gold.agg_posting_quality"] > before["gold.agg_posting_quality"]  # judged at the new date
+    assert nights["stale_later"] > nights["stale_before"]
+
+
 def test_an_incremental_night_reads_only_changed_postings(nights):
     incremental = nights["incremental"]
     assert (incremental.mode, incremental.changed_postings) == ("incremental", 7)  # 5 new, 1 edited, 1 seen again
@@ -201,9 +219,9 @@ def test_a_broken_silver_row_fails_the_gate_naming_each_rule_and_count_and_keeps
 
 def test_every_night_is_recorded_and_failed_ones_do_not_move_the_last_good_version(nights):
     runs = nights["runs"]
-    assert [r["status"] for r in runs] == ["succeeded"] * 4 + ["failed"] * 2
+    assert [r["status"] for r in runs] == ["succeeded"] * 5 + ["failed"] * 2
     assert "quality gate" in runs[-1]["message"]
-    assert runs[-1]["silver_version"] > runs[3]["silver_version"]  # the next night reads from runs[3]'s version
+    assert runs[-1]["silver_version"] > runs[4]["silver_version"]  # the next night reads from runs[4]'s version
 
 
 def test_the_cli_takes_a_date_and_a_full_rebuild_flag():
