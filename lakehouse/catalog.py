@@ -40,6 +40,10 @@ TABLES = {
         Table("gold", "bridge_job_functions", "one row per posting and job function it lists"),
         Table("gold", "bridge_job_industries", "one row per posting and industry it lists"),
         Table("gold", "job_embeddings", "one sentence embedding per posting (title + requirements), with its model"),
+        Table("gold", "duplicate_lsh_bands", "each posting's LSH bands (kept so a night hashes only changed postings)"),
+        Table(
+            "gold", "near_duplicate_links", "one employer's pairs of postings whose descriptions or embeddings match"
+        ),
         Table("gold", "duplicate_groups", "near-duplicate postings across sources and reposts, grouped"),
         Table("gold", "agg_skill_trends", "postings per skill per week and month, share and growth"),
         Table("gold", "agg_location_analytics", "postings, remote share, median salary and top skills per place"),

@@ -32,6 +32,13 @@ with pointer jumping, and named by their smallest `posting_key`: a rerun on the 
 the same table. The table holds one row per posting in a group of at least two (a posting with no
 row is unique). The canonical posting is the earliest posted (then first seen, then smallest key).
 
+A nightly run keeps each posting's LSH bands (gold.duplicate_lsh_bands) and the near links
+(gold.near_duplicate_links): a night with few changed postings hashes only those and scores only
+the pairs that share a band with one of them (`updated_near_links`). The LSH functions depend on
+the seed alone, and a pair's candidacy and similarities on its two postings, so the stored bands
+and links of unchanged postings still hold. The exact links come from silver's key every night (a
+group's smallest key can change), and the groups from all the links.
+
 Example: `build_duplicate_groups(silver_df).where("group_size > 2")`.
 """
 
@@ -49,13 +56,22 @@ from streaming.normalise import let
 
 __all__ = [
     "DUPLICATE_GROUPS_DDL",
+    "LSH_BANDS_DDL",
     "METHODS",
+    "NEAR_LINKS_DDL",
     "DuplicateParams",
     "build_duplicate_groups",
+    "candidate_pairs",
     "connected_components",
     "description_shingles",
     "duplicate_links",
+    "exact_links",
+    "lsh_bands",
+    "matched",
+    "near_links",
     "scored_candidates",
+    "scored_pairs",
+    "updated_near_links",
 ]
 
 SHINGLE_WORDS = 3  # words per shingle: one edited word changes at most 3 shingles
@@ -63,6 +79,8 @@ SHINGLE_FEATURES = 1 << 20  # hashed shingle space of the MinHash input vectors
 LSH_SEED = 20200407  # fixed: the same signatures, hence the same candidates, on every run
 METHODS = ("exact", "minhash", "embedding")  # a pair matched several ways reports the first
 
+NEAR_LINKS_DDL = "a string, b string, method string, similarity double"  # gold.near_duplicate_links
+LSH_BANDS_DDL = "posting_key string, company_key string, band long"  # gold.duplicate_lsh_bands
 DUPLICATE_GROUPS_DDL = (
     "group_id string, posting_key string, source string, company_key string, posted_at timestamp, "
     "group_size int, is_canonical boolean, canonical_posting_key string, sources array<string>, "
@@ -168,7 +186,7 @@ def _embedding_bands(embedded_df: DataFrame, params: DuplicateParams) -> DataFra
         "features", array_to_vector(F.col("embedding"))
     )
     if vectors_df.isEmpty():  # fitting reads the dimension from a first vector
-        return embedded_df.sparkSession.createDataFrame([], "posting_key string, company_key string, band long")
+        return embedded_df.sparkSession.createDataFrame([], LSH_BANDS_DDL)
     lsh = BucketedRandomProjectionLSH(
         inputCol="features",
         outputCol="hashes",
@@ -187,15 +205,9 @@ def _with_embeddings(postings_df: DataFrame, embeddings_df: DataFrame | None) ->
     return postings_df.join(current_df, ["posting_key", "content_hash"], "left")
 
 
-def scored_candidates(
-    silver_df: DataFrame, embeddings_df: DataFrame | None = None, params: DuplicateParams = DuplicateParams()
-) -> DataFrame:
-    """Candidate pairs (a < b, same company) from either LSH, with their similarities; no threshold applied.
-
-    Columns: a, b, company_key, jaccard (of description shingles; null when a description has none),
-    cosine (of current embeddings; null without), title_similarity (Jaccard of title words; 0 without).
-    """
-    postings_df = (
+def _features(silver_df: DataFrame, embeddings_df: DataFrame | None) -> DataFrame:
+    """Postings with an employer: posting_key, company_key, shingles, title_words, embedding (current or null)."""
+    return (
         silver_df.where(F.col("company_key").isNotNull())
         .select(
             "posting_key",
@@ -206,17 +218,53 @@ def scored_candidates(
         )
         .transform(_with_embeddings, embeddings_df)
     )
+
+
+def lsh_bands(
+    silver_df: DataFrame, embeddings_df: DataFrame | None = None, params: DuplicateParams = DuplicateParams()
+) -> DataFrame:
+    """LSH_BANDS_DDL rows of every posting with an employer: its MinHash bands, and its embedding's with embeddings.
+
+    A posting's bands depend on that posting alone: the LSH functions come from the seed, not the data.
+    """
+    postings_df = _features(silver_df, embeddings_df)
     bands_df = _minhash_bands(postings_df, params)
     if embeddings_df is not None:
         bands_df = bands_df.unionByName(_embedding_bands(postings_df, params))
-    left, right = bands_df.alias("l"), bands_df.alias("r")
-    pairs_df = (
-        left.join(right, ["company_key", "band"])
-        .where(F.col("l.posting_key") < F.col("r.posting_key"))
-        .select(F.col("l.posting_key").alias("a"), F.col("r.posting_key").alias("b"), "company_key")
+    return bands_df
+
+
+def candidate_pairs(bands_df: DataFrame, of_df: DataFrame | None = None) -> DataFrame:
+    """Pairs (a < b, company_key) of postings sharing a band and an employer; with `of_df`, those with one of its bands.
+
+    `of_df` (LSH_BANDS_DDL): the bands of some postings (a night's changed ones), also in `bands_df`.
+    """
+    left = (bands_df if of_df is None else of_df).alias("l")
+    return (
+        left.join(bands_df.alias("r"), ["company_key", "band"])
+        .where(F.col("l.posting_key") != F.col("r.posting_key"))
+        .select(
+            F.least("l.posting_key", "r.posting_key").alias("a"),
+            F.greatest("l.posting_key", "r.posting_key").alias("b"),
+            "company_key",
+        )
         .distinct()
     )
-    features_df = postings_df.select("posting_key", "shingles", "title_words", "embedding")
+
+
+def scored_pairs(pairs_df: DataFrame, silver_df: DataFrame, embeddings_df: DataFrame | None = None) -> DataFrame:
+    """Candidate pairs (a, b, company_key) with their similarities; no threshold applied.
+
+    Columns: a, b, company_key, jaccard (of description shingles; null when a description has none),
+    cosine (of current embeddings; null without), title_similarity (Jaccard of title words; 0 without).
+    Only the postings of the pairs are read.
+    """
+    ends_df = pairs_df.select(F.col("a").alias("posting_key")).unionByName(
+        pairs_df.select(F.col("b").alias("posting_key"))
+    )
+    features_df = _features(silver_df.join(ends_df.distinct(), "posting_key", "left_semi"), embeddings_df).select(
+        "posting_key", "shingles", "title_words", "embedding"
+    )
     fa, fb = features_df.alias("fa"), features_df.alias("fb")
     both_shingled = (F.size("fa.shingles") > 0) & (F.size("fb.shingles") > 0)
     titled = (F.size("fa.title_words") > 0) & (F.size("fb.title_words") > 0)
@@ -236,11 +284,17 @@ def scored_candidates(
     )
 
 
-def duplicate_links(
+def scored_candidates(
     silver_df: DataFrame, embeddings_df: DataFrame | None = None, params: DuplicateParams = DuplicateParams()
 ) -> DataFrame:
-    """Matched pairs (a < b): a, b, method, similarity; one row per pair, the first method of METHODS that matched."""
-    exact_df = (
+    """Every candidate pair from either LSH, with its similarities (`scored_pairs`); no threshold applied."""
+    pairs_df = candidate_pairs(lsh_bands(silver_df, embeddings_df, params))
+    return scored_pairs(pairs_df, silver_df, embeddings_df)
+
+
+def exact_links(silver_df: DataFrame) -> DataFrame:
+    """Pairs silver gave one `duplicate_group_id` (a, b, "exact", 1.0): each posting to its group's smallest key."""
+    return (
         silver_df.where(F.col("duplicate_group_id").isNotNull() & F.col("company_key").isNotNull())
         .withColumn("_first", F.min("posting_key").over(Window.partitionBy("duplicate_group_id")))
         .where(F.col("posting_key") != F.col("_first"))
@@ -251,8 +305,11 @@ def duplicate_links(
             F.lit(1.0).alias("similarity"),
         )
     )
-    scored_df = scored_candidates(silver_df, embeddings_df, params)
-    near_df = (
+
+
+def matched(scored_df: DataFrame, params: DuplicateParams = DuplicateParams()) -> DataFrame:
+    """The scored pairs over a threshold, as near links (NEAR_LINKS_DDL: a, b, minhash or embedding, similarity)."""
+    return (
         scored_df.where(F.col("title_similarity") >= params.title_threshold)
         .select(
             "a",
@@ -266,9 +323,60 @@ def duplicate_links(
         )
         .where(F.col("method").isNotNull())
     )
+
+
+def near_links(
+    silver_df: DataFrame, embeddings_df: DataFrame | None = None, params: DuplicateParams = DuplicateParams()
+) -> DataFrame:
+    """Every near link (NEAR_LINKS_DDL) of silver: candidate pairs over a threshold."""
+    return matched(scored_candidates(silver_df, embeddings_df, params), params)
+
+
+def updated_near_links(
+    stored_links_df: DataFrame,
+    changed_df: DataFrame,
+    new_bands_df: DataFrame,
+    bands_df: DataFrame,
+    silver_df: DataFrame,
+    embeddings_df: DataFrame | None = None,
+    params: DuplicateParams = DuplicateParams(),
+) -> DataFrame:
+    """The near links after the postings of `changed_df` (posting_key) changed, from the links stored before.
+
+    `new_bands_df` holds the changed postings' bands (`lsh_bands` of their silver rows), `bands_df`
+    every posting's, the new ones included. The stored links between unchanged postings stay; the
+    pairs sharing a band with a changed posting are scored again. The result is what `near_links`
+    gives over all of silver, as long as `params` and the embedding model are the ones the stored
+    rows were found with (a posting whose embedding was redone counts as changed).
+    """
+    keys_df = changed_df.select("posting_key").distinct()
+    kept_df = stored_links_df.join(keys_df.withColumnRenamed("posting_key", "a"), "a", "left_anti").join(
+        keys_df.withColumnRenamed("posting_key", "b"), "b", "left_anti"
+    )
+    found_df = matched(scored_pairs(candidate_pairs(bands_df, new_bands_df), silver_df, embeddings_df), params)
+    return kept_df.select("a", "b", "method", "similarity").unionByName(found_df)
+
+
+def duplicate_links(
+    silver_df: DataFrame,
+    embeddings_df: DataFrame | None = None,
+    params: DuplicateParams = DuplicateParams(),
+    near_df: DataFrame | None = None,
+) -> DataFrame:
+    """Matched pairs (a < b): a, b, method, similarity; one row per pair, the first method of METHODS that matched.
+
+    `near_df`: the near links when they are known already (`updated_near_links`), else `near_links`.
+    """
+    near_df = near_df if near_df is not None else near_links(silver_df, embeddings_df, params)
     rank = _method_rank(F.col("method"))
     first = Window.partitionBy("a", "b").orderBy(rank, F.col("similarity").desc())
-    return exact_df.unionByName(near_df).withColumn("_n", F.row_number().over(first)).where("_n = 1").drop("_n")
+    return (
+        exact_links(silver_df)
+        .unionByName(near_df)
+        .withColumn("_n", F.row_number().over(first))
+        .where("_n = 1")
+        .drop("_n")
+    )
 
 
 # --- Connected components --------------------------------------------------------------------
@@ -307,10 +415,16 @@ def connected_components(links_df: DataFrame, max_iterations: int = DuplicatePar
 
 
 def build_duplicate_groups(
-    silver_df: DataFrame, embeddings_df: DataFrame | None = None, params: DuplicateParams = DuplicateParams()
+    silver_df: DataFrame,
+    embeddings_df: DataFrame | None = None,
+    params: DuplicateParams = DuplicateParams(),
+    near_df: DataFrame | None = None,
 ) -> DataFrame:
-    """gold.duplicate_groups rows (DUPLICATE_GROUPS_DDL): one per posting in a group of two or more."""
-    links_df = duplicate_links(silver_df, embeddings_df, params).localCheckpoint()
+    """gold.duplicate_groups rows (DUPLICATE_GROUPS_DDL): one per posting in a group of two or more.
+
+    `near_df`: the near links when they are known already (the nightly job's `updated_near_links`).
+    """
+    links_df = duplicate_links(silver_df, embeddings_df, params, near_df).localCheckpoint()
     components_df = connected_components(links_df, params.max_iterations)
     ends_df = links_df.select(
         F.col("a").alias("posting_key"), F.col("b").alias("other"), "method", "similarity"

@@ -3,8 +3,9 @@
 Steps: gate silver; find which postings changed since the last good night from silver's change data
 feed; bring the posting-level tables (fact, skill/function/industry bridges) up to date for those
 postings only; embed new or changed postings; recompute the dimensions and duplicate groups (unless no
-posting changed: they are functions of silver and the embeddings) and the aggregates (group-bys over
-gold; posting quality also depends on the run date); gate gold; record the night in gold.nightly_runs.
+posting changed: they are functions of silver and the embeddings; only changed postings are hashed for
+near duplicates, see `write_duplicate_tables`) and the aggregates (group-bys over gold; posting quality
+also depends on the run date); gate gold; record the night in gold.nightly_runs.
 
 - **Incremental = full.** A full rebuild (`--full-rebuild`, the first night, or when the change feed
   no longer covers the last good night) rebuilds the posting-level tables from the silver snapshot;
@@ -38,7 +39,13 @@ from spark_jobs.aggregates import (
     build_agg_posting_quality,
     build_agg_skill_trends,
 )
-from spark_jobs.duplicates import DuplicateParams, build_duplicate_groups
+from spark_jobs.duplicates import (
+    NEAR_LINKS_DDL,
+    DuplicateParams,
+    build_duplicate_groups,
+    lsh_bands,
+    updated_near_links,
+)
 from spark_jobs.embeddings import update_job_embeddings
 from spark_jobs.skills import shipped_skills
 from spark_jobs.table_writes import (
@@ -185,18 +192,51 @@ def _read(spark: SparkSession, settings: Settings, name: str) -> DataFrame:
     return spark.read.format("delta").load(table_path(settings, name))
 
 
-def dimension_tables(spark: SparkSession, settings: Settings, silver_df: DataFrame) -> dict[str, DataFrame]:
-    """The dimensions and the duplicate groups, from the whole silver snapshot."""
+def dimension_tables(spark: SparkSession, silver_df: DataFrame) -> dict[str, DataFrame]:
+    """The dimensions, from the whole silver snapshot."""
     return {
         "gold.dim_company": gold.build_dim_company(silver_df),
         "gold.dim_location": gold.build_dim_location(silver_df),
         "gold.dim_employment": gold.build_dim_employment(silver_df),
         "gold.dim_date": gold.build_dim_date(silver_df),
         "gold.dim_skill": gold.build_dim_skill(spark, shipped_skills()),
-        "gold.duplicate_groups": build_duplicate_groups(
-            silver_df, _read(spark, settings, "gold.job_embeddings"), DuplicateParams.from_settings(settings)
-        ),
     }
+
+
+def write_duplicate_tables(
+    spark: SparkSession, settings: Settings, silver_df: DataFrame, changes_df: DataFrame | None, embedded_at: datetime
+) -> None:
+    """Bring the LSH bands, the near-duplicate links and the duplicate groups up to date.
+
+    Full (changes_df None, or a table missing): hash every posting and score every candidate pair.
+    Incremental: hash again the changed postings and those whose embedding the night redid
+    (`embedded_at`: a new model redoes them all), replace their bands, keep the stored links of
+    unchanged postings and score the pairs sharing a band with a changed one. The `duplicates`
+    settings apply to what a night hashes and scores: after changing them, run a full rebuild.
+    """
+    params = DuplicateParams.from_settings(settings)
+    embeddings_df = _read(spark, settings, "gold.job_embeddings")
+    bands_path, links_path, groups_path = (
+        table_path(settings, name)
+        for name in ("gold.duplicate_lsh_bands", "gold.near_duplicate_links", "gold.duplicate_groups")
+    )
+    if changes_df is None or table_version(spark, bands_path) is None or table_version(spark, links_path) is None:
+        keys_df = silver_df.select("posting_key")
+        stored_links_df = spark.createDataFrame([], NEAR_LINKS_DDL)
+        overwrite(lsh_bands(silver_df, embeddings_df, params), bands_path)
+        new_bands_df = spark.read.format("delta").load(bands_path)
+    else:
+        redone_df = embeddings_df.where(F.col("embedded_at") == F.lit(embedded_at)).select("posting_key")
+        keys_df = changes_df.select("posting_key").unionByName(redone_df).distinct().localCheckpoint()
+        stored_links_df = spark.read.format("delta").load(links_path)
+        changed_silver_df = silver_df.join(keys_df, "posting_key", "left_semi")
+        new_bands_df = lsh_bands(changed_silver_df, embeddings_df, params).localCheckpoint()
+        replace_for_keys(spark, bands_path, keys_df, new_bands_df, "posting_key")
+    bands_df = spark.read.format("delta").load(bands_path)
+    near_df = updated_near_links(stored_links_df, keys_df, new_bands_df, bands_df, silver_df, embeddings_df, params)
+    near_df = near_df.localCheckpoint()  # once for both tables, and read before its own table is overwritten
+    overwrite_if_changed(spark, links_path, near_df)
+    overwrite_if_changed(spark, groups_path, build_duplicate_groups(silver_df, params=params, near_df=near_df))
 
 
 def aggregate_tables(spark: SparkSession, settings: Settings, as_of: datetime) -> dict[str, DataFrame]:
@@ -286,11 +326,12 @@ def run_nightly(
         if not unchanged:
             write_posting_tables(spark, settings, silver_df, changes_df)
         stage(NIGHTLY_STAGES[2])
-        update_job_embeddings(spark, settings, silver_df)  # also re-embeds when the model changed
+        update_job_embeddings(spark, settings, silver_df, now=started_at)  # also re-embeds when the model changed
         stage(NIGHTLY_STAGES[3])
         if not unchanged:
-            for name, table_df in dimension_tables(spark, settings, silver_df).items():
+            for name, table_df in dimension_tables(spark, silver_df).items():
                 overwrite_if_changed(spark, table_path(settings, name), table_df)
+            write_duplicate_tables(spark, settings, silver_df, changes_df, started_at)
         stage(NIGHTLY_STAGES[4])
         for name, table_df in aggregate_tables(spark, settings, as_of).items():  # read what was just written
             overwrite_if_changed(spark, table_path(settings, name), table_df)

@@ -13,9 +13,11 @@ The two seeds were chosen by cross-validation on the train split alone: averagin
 raised the cross-validated precision and F1 over one. Three seeds raised them a little more (at the
 cut-off P 0.799 -> 0.805, R 0.590 -> 0.613, F1 0.679 -> 0.696; dev F1 0.655 -> 0.660, dev P 0.748 ->
 0.742) for a weights file of 9.1 MB instead of 6.1 MB and a 100k night about 16% longer, so two
-stay; a fourth seed (F1 0.695) and 512 hidden units (F1 0.676) did no better. Keeping the fold
-networks replaced two networks refitted on every posting, whose surer probabilities the span model
-had never seen (the figures of both are in the README).
+stay; a fourth seed (F1 0.695) and 512 hidden units (F1 0.676) did no better, nor did the sentence's
+mean MiniLM vector as a further token input (one seed: P 0.804 -> 0.800, F1 0.680 -> 0.683) or the
+span's mean vector as a span-model input (F1 0.671). Keeping the fold networks replaced two networks
+refitted on every posting, whose surer probabilities the span model had never seen (the figures of
+both are in the README).
 
 Training also prints the span model's cut-off curve (`cut_off_curve`): partial-match precision,
 recall and F1 at each cut-off, cross-validated on train. `KEEP_PROBABILITY` was chosen on that

@@ -16,8 +16,10 @@ import shutil
 import tempfile
 import time
 from collections.abc import Sequence
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
+
+from pyspark.sql import SparkSession
 
 from ingestion.avro_codec import encode_posting
 from ingestion.generator import generate_postings
@@ -26,7 +28,7 @@ from lakehouse.catalog import table_path
 from lakehouse.config import Settings, resolve
 from lakehouse.session import get_spark
 from spark_jobs.embeddings import embed_texts, with_embedding_text
-from spark_jobs.nightly import run_nightly
+from spark_jobs.nightly import NightlyResult, run_nightly
 from streaming.silver import silver_writer
 from tests.bench.common import run_sizes
 from tests.conftest import REPO
@@ -60,6 +62,18 @@ def lake_settings(state: Path) -> Settings:
     )
 
 
+def timed_night(
+    spark: SparkSession, settings: Settings, run_date: date
+) -> tuple[NightlyResult, float, dict[str, float]]:
+    """One `run_nightly`: its result, its seconds, and the seconds of each stage (through its `progress` hook)."""
+    starts: list[tuple[str, float]] = []
+    started = time.perf_counter()
+    result = run_nightly(spark, settings, run_date, progress=lambda name: starts.append((name, time.perf_counter())))
+    ended = time.perf_counter()
+    ends = [at for _, at in starts[1:]] + [ended]
+    return result, ended - started, {name: round(end - at, 1) for (name, at), end in zip(starts, ends, strict=True)}
+
+
 def bench_size(count: int, lake_dir: Path | None = None) -> dict:
     """One size: silver of `count` postings, a full night, an incremental night, a rerun; the bare model.
 
@@ -90,9 +104,7 @@ def bench_size(count: int, lake_dir: Path | None = None) -> dict:
         silver_df = spark.read.format("delta").load(table_path(settings, "silver.job_postings"))
         texts = [r.text for r in silver_df.transform(with_embedding_text).select("text").collect()]
 
-        started = time.perf_counter()
-        full = run_nightly(spark, settings, NOW.date())
-        full_s = time.perf_counter() - started
+        full, full_s, full_stages = timed_night(spark, settings, NOW.date())
         assert (full.mode, full.changed_postings) == ("full", count), full
 
         changed = [
@@ -101,14 +113,10 @@ def bench_size(count: int, lake_dir: Path | None = None) -> dict:
             for p in postings[: count // 100]
         ]
         stream(changed, 10_000)
-        started = time.perf_counter()
-        incremental = run_nightly(spark, settings, NOW.date())
-        incremental_s = time.perf_counter() - started
+        incremental, incremental_s, incremental_stages = timed_night(spark, settings, NOW.date())
         assert (incremental.mode, incremental.changed_postings) == ("incremental", len(changed)), incremental
 
-        started = time.perf_counter()
-        rerun = run_nightly(spark, settings, NOW.date())
-        rerun_s = time.perf_counter() - started
+        rerun, rerun_s, rerun_stages = timed_night(spark, settings, NOW.date())
         assert rerun.changed_postings == 0, rerun
 
         embed_texts(texts[:20], settings)  # load the model in this process
@@ -134,6 +142,7 @@ def bench_size(count: int, lake_dir: Path | None = None) -> dict:
         "full_s": round(full_s, 1),
         "incremental_1pct_s": round(incremental_s, 1),
         "rerun_nothing_new_s": round(rerun_s, 1),
+        "stages_s": {"full": full_stages, "incremental_1pct": incremental_stages, "rerun": rerun_stages},
         "sentence_repeat_share": round(sentence_repeat_share([p["description"] for p in postings]), 3),
         "gold_rows": full.counts,
     }

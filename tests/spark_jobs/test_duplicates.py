@@ -13,6 +13,9 @@ from spark_jobs.duplicates import (
     build_duplicate_groups,
     connected_components,
     description_shingles,
+    lsh_bands,
+    near_links,
+    updated_near_links,
 )
 
 pytestmark = pytest.mark.spark
@@ -187,6 +190,52 @@ def test_rerun_and_row_order_give_the_same_table(spark) -> None:
     assert_df_equality(first_df, again_df, ignore_row_order=True)
     assert groups_of(first_df) == {frozenset({"k1", "k2", "k3"}), frozenset({"k4", "k5"})}
     assert {r["canonical_posting_key"] for r in first_df.collect()} == {"k1", "k4"}
+
+
+def test_updated_near_links_equal_near_links_found_over_every_posting(spark) -> None:
+    before = [
+        ("k1", "glassdoor", "acme", BASE, 1, "k1"),
+        ("k2", "indeed", "acme", EDITED, 2, "k2"),
+        ("k3", "linkedin", "acme", UNRELATED, 3, "k3"),
+        ("k4", "linkedin", "globex", UNRELATED, 1, "k4"),
+        ("k5", "indeed", "globex", UNRELATED, 2, "k5"),
+        ("k6", "indeed", "initech", BASE, 1, "k6"),
+    ]
+    after = [
+        before[0],
+        ("k2", "indeed", "acme", UNRELATED, 2, "k2"),  # edited: no longer k1's copy
+        ("k3", "linkedin", "acme", "Apply now for a data engineering role in Leeds.", 3, "k3"),  # edited
+        before[3],  # k5 gone
+        ("k7", "glassdoor", "globex", UNRELATED, 4, "k7"),  # new: k4's copy
+        before[5],
+        ("k8", "linkedin", "initech", EDITED, 2, "k8"),  # new: k6's copy
+    ]
+    a, b, c, d = [1.0, 0.0, 0.0, 0.0], [0.0, 1.0, 0.0, 0.0], [0.0, 0.0, 1.0, 0.0], [0.0, 0.0, 0.0, 1.0]
+    e, f = [0.6, 0.8, 0.0, 0.0], [0.0, 0.0, 0.6, 0.8]
+    vectors = {"k1": a, "k2": b, "k3": b, "k4": c, "k5": d, "k6": a, "k7": e, "k8": f}  # k1 and k6: other employers
+    embeddings_df = spark.createDataFrame(
+        [(k, f"h-{k}", v) for k, v in vectors.items()],
+        "posting_key string, content_hash string, embedding array<float>",
+    )
+    before_df, after_df = silver(spark, before), silver(spark, after)
+    stored_df = near_links(before_df, embeddings_df)
+    assert {(r["a"], r["b"]) for r in stored_df.collect()} == {("k1", "k2"), ("k2", "k3"), ("k4", "k5")}
+    changed_df = spark.createDataFrame([(k,) for k in ("k2", "k3", "k5", "k7", "k8")], "posting_key string")
+    new_bands_df = lsh_bands(after_df.join(changed_df, "posting_key", "left_semi"), embeddings_df)
+    kept_bands_df = lsh_bands(before_df, embeddings_df).join(changed_df, "posting_key", "left_anti")
+    bands_df = kept_bands_df.unionByName(new_bands_df)
+
+    updated_df = updated_near_links(stored_df, changed_df, new_bands_df, bands_df, after_df, embeddings_df)
+
+    expected_df = near_links(after_df, embeddings_df)
+    assert {(r["a"], r["b"], r["method"]) for r in expected_df.collect()} == {
+        ("k2", "k3", "embedding"),
+        ("k4", "k7", "minhash"),
+        ("k6", "k8", "minhash"),
+    }
+    assert_df_equality(updated_df, expected_df, ignore_row_order=True, ignore_nullable=True)
+    # a posting's bands do not depend on the other postings hashed with it: kept and new bands are silver's
+    assert_df_equality(bands_df, lsh_bands(after_df, embeddings_df), ignore_row_order=True, ignore_nullable=True)
 
 
 def test_params_from_settings(settings) -> None:

@@ -121,7 +121,13 @@ def nights(spark, lake):
 
     edited = postings[0] | {"description": "Now hiring for Kubernetes and Terraform work.", "scraped_at": NOW + HOUR}
     seen_again = postings[1] | {"scraped_at": NOW + HOUR}
-    stream(spark, [*generate_postings(35, seed=4, now=NOW)[30:], edited, seen_again])
+    copied = postings[2] | {  # a copy of an unchanged posting: its near link comes from the stored bands
+        "source_job_id": postings[2]["source_job_id"] + "-copy",
+        "description": postings[2]["description"] + " Apply today.",
+        "scraped_at": NOW + HOUR,
+    }
+    seen["copy_key"] = posting_key(copied["source"], copied["source_job_id"])
+    stream(spark, [*generate_postings(35, seed=4, now=NOW)[30:], copied, edited, seen_again])
     seen["incremental"] = run_nightly(spark, settings, RUN_DATE)
     bridge_df = spark.read.format("delta").load(table_path(settings, "gold.bridge_job_skills"))
     edited_key = posting_key(edited["source"], edited["source_job_id"])
@@ -134,7 +140,7 @@ def nights(spark, lake):
         p | {"title": "Helper", "description": "A friendly team. Apply today and start soon."}
         for p in generate_postings(40, seed=5, now=NOW)[35:]
     ]
-    stream(spark, unskilled)  # 35 of 40 postings with skills: 87.5% < the 90% floor below
+    stream(spark, unskilled)  # 36 of 41 postings with skills: 87.8% < the 90% floor below
     strict = settings.with_overrides({"quality.skill_coverage_floor": 0.9})
     with pytest.raises(QualityGateError) as gold_failed:
         run_nightly(spark, strict, RUN_DATE + timedelta(days=1))
@@ -188,14 +194,16 @@ def test_a_later_night_with_nothing_new_keeps_the_postings_and_ages_them(nights)
 
 def test_an_incremental_night_reads_only_changed_postings(nights):
     incremental = nights["incremental"]
-    assert (incremental.mode, incremental.changed_postings) == ("incremental", 7)  # 5 new, 1 edited, 1 seen again
+    assert (incremental.mode, incremental.changed_postings) == ("incremental", 8)  # 5 new, a copy, edited, seen
     assert incremental.kept == [] and nights["first"].kept == []
-    assert incremental.counts["gold.fact_job_postings"] == 35
+    assert incremental.counts["gold.fact_job_postings"] == 36
     assert nights["edited_skills"] and nights["edited_skills"] <= {"Kubernetes", "Terraform"}  # the new text's only
 
 
 def test_an_incremental_night_equals_a_full_rebuild(nights):
     assert nights["rebuilt"].mode == "full"
+    links = nights["incremental_tables"]["gold.near_duplicate_links"]
+    assert any(nights["copy_key"] in (r["a"], r["b"]) and r["method"] == "minhash" for r in links)
     for name, rows in nights["incremental_tables"].items():
         assert nights["rebuilt_tables"][name] == rows, name
 
