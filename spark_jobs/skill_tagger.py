@@ -5,8 +5,10 @@ match only where it finds a knowledge span; a span the dictionary missed is kept
 
 How a sentence is read, token by token (the Spark NLP tokens):
 
-- its contextual vector: all-MiniLM-L6-v2, the model `spark_jobs.embeddings` loads, frozen; the
-  mean of the vectors of the token's word pieces, with the previous and the next token's vectors;
+- its contextual vector: all-MiniLM-L6-v2, the model `spark_jobs.embeddings` loads, frozen, read
+  at the output of its fourth layer (`TAGGER_LAYER`; the last layer is trained for whole-sentence
+  similarity and did worse); the mean of the vectors of the token's word pieces, with the previous
+  and the next token's vectors;
 - hand features: inside a dictionary match (first token, several tokens, category, ambiguous name,
   names a role, passes the dictionary's context rules), its shape (capital, all caps, inner
   capital, digit, symbol, punctuation, first in the sentence, length), the sentence's (an
@@ -39,7 +41,7 @@ from pathlib import Path
 
 import numpy as np
 
-from spark_jobs.embeddings import DIM, SentenceEncoder
+from spark_jobs.embeddings import DIM, TAGGER_LAYER, SentenceEncoder
 
 WEIGHTS_FILE = "knowledge_tagger.npz"
 CANDIDATE_PROBABILITY = 0.3  # P(B) + P(I) of the tokens of a candidate span
@@ -116,7 +118,7 @@ def _shifted(rows: np.ndarray, by: int) -> np.ndarray:
 
 
 def word_vectors(encoder: SentenceEncoder, words: Sequence[str]) -> np.ndarray:
-    """(len(words), 3 * DIM) float32: each word's MiniLM vector (mean of its pieces'), then its neighbours'.
+    """(len(words), 3 * DIM) float32: each word's vector at TAGGER_LAYER (mean of its pieces'), then its neighbours'.
 
     The words go to the model as one pre-tokenised text; a text longer than the model's window is
     read in consecutive windows (the tokenizer's overflow), each its own call.
@@ -129,7 +131,7 @@ def word_vectors(encoder: SentenceEncoder, words: Sequence[str]) -> np.ndarray:
     for window in [encoding, *encoding.overflowing]:
         ids = np.array([window.ids], dtype=np.int64)
         feeds = {"input_ids": ids, "attention_mask": np.ones_like(ids), "token_type_ids": np.zeros_like(ids)}
-        hidden = encoder.session.run(["last_hidden_state"], feeds)[0][0]
+        hidden = encoder.session.run([TAGGER_LAYER], feeds)[0][0]
         word_ids = np.array([-1 if w is None else w for w in window.word_ids])
         inside = word_ids >= 0
         np.add.at(vectors, word_ids[inside], hidden[inside])

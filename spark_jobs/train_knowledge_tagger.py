@@ -9,21 +9,24 @@ token probabilities. The span model learns from those candidates, and the tagger
 fold networks (their probabilities averaged): at run time the span model reads the kind of
 probabilities it was fitted on, from networks that had not seen the posting.
 
-The two seeds were chosen by cross-validation on the train split alone: averaging two networks
-raised the cross-validated precision and F1 over one. Three seeds raised them a little more (at the
-cut-off P 0.799 -> 0.805, R 0.590 -> 0.613, F1 0.679 -> 0.696; dev F1 0.655 -> 0.660, dev P 0.748 ->
-0.742) for a weights file of 9.1 MB instead of 6.1 MB and a 100k night about 16% longer, so two
-stay; a fourth seed (F1 0.695) and 512 hidden units (F1 0.676) did no better, nor did the sentence's
-mean MiniLM vector as a further token input (one seed: P 0.804 -> 0.800, F1 0.680 -> 0.683) or the
-span's mean vector as a span-model input (F1 0.671). Keeping the fold networks replaced two networks
-refitted on every posting, whose surer probabilities the span model had never seen (the figures of
-both are in the README).
+The token vectors are read at MiniLM's fourth layer (`embeddings.TAGGER_LAYER`), chosen by
+cross-validation on the train split alone (one seed per fold, span model at the 0.6 cut-off):
+last layer P 0.804 R 0.589 F1 0.680; third layer P 0.790 R 0.638 F1 0.706; fourth P 0.810 R 0.656
+F1 0.725; the mean of all six P 0.794 R 0.640 F1 0.709; the last and the fourth side by side
+P 0.795 R 0.631 F1 0.704. The last layer is trained for whole-sentence similarity under mean
+pooling. The two seeds were chosen with last-layer vectors: averaging two networks raised the
+cross-validated precision and F1 over one, and three (F1 0.679 -> 0.696) were not worth a weights
+file of 9.1 MB instead of 6.1 MB and a 100k night about 16% longer. With those vectors 512 hidden
+units (F1 0.676), the sentence's mean vector as a further token input (one seed: F1 0.680 ->
+0.683) and the span's mean vector as a span-model input (F1 0.671) did no better. Keeping the fold
+networks replaced two networks refitted on every posting, whose surer probabilities the span model
+had never seen (the figures of both are in the README).
 
 Training also prints the span model's cut-off curve (`cut_off_curve`): partial-match precision,
 recall and F1 at each cut-off, cross-validated on train. `KEEP_PROBABILITY` was chosen on that
-curve with the earlier networks and kept with the fold networks, as a precision-first point: on
-their curve it keeps spans at precision 0.799, recall 0.590, F1 0.679, where the F1 maximum (0.45)
-keeps them at precision 0.751, recall 0.676, F1 0.711.
+curve with earlier networks and kept as a precision-first point: with the fourth-layer networks it
+keeps spans at precision 0.820, recall 0.666, F1 0.735, where the F1 maximum (0.40) keeps them at
+precision 0.758, recall 0.757, F1 0.757.
 Fixed seeds and one BLAS thread: a rerun writes the same numbers.
 """
 

@@ -20,10 +20,13 @@ from spark_jobs.embeddings import (
     MODEL_VERSION,
     ONNX_FILE,
     REQUIREMENT_CHARS,
+    TAGGER_LAYER,
     TOKENIZER_FILE,
     embed_texts,
     embedding_text,
+    encoder_for,
     ensure_model,
+    model_args,
     sentence_embedding,
     update_job_embeddings,
 )
@@ -140,6 +143,22 @@ def test_same_text_same_vector_whatever_it_is_embedded_with(model_settings):
     alone = embed_texts(["Data Engineer. Spark."], model_settings)[0]
     among = embed_texts(["a much longer text " * 20, "Data Engineer. Spark.", "x"], model_settings)[1]
     assert np.array_equal(alone, among)  # one text per call: no padding, no batch-dependent int8 scale
+
+
+def test_exposing_the_tagger_layer_leaves_the_embeddings_as_they_were(model_settings):
+    import onnxruntime as ort
+
+    jar, model_dir, max_tokens = model_args(model_settings)
+    encoder = encoder_for(jar, model_dir, max_tokens)
+    texts = ["Senior Data Engineer. Spark, Kafka and Delta Lake.", "Nurse, band 5, surgical ward", "x"]
+    exposed = encoder.encode(texts)
+    plain = ort.InferenceSession(str(ensure_model(jar, model_dir) / ONNX_FILE))  # the file as it comes
+    for text, vector in zip(texts, exposed, strict=True):
+        ids = np.array([encoder.tokenizer.encode(text).ids], dtype=np.int64)
+        feeds = {"input_ids": ids, "attention_mask": np.ones_like(ids), "token_type_ids": np.zeros_like(ids)}
+        mean = plain.run(["last_hidden_state"], feeds)[0][0].mean(axis=0)
+        np.testing.assert_allclose(vector, mean / np.linalg.norm(mean), atol=1e-6)
+    assert [o.name for o in encoder.session.get_outputs()] == ["last_hidden_state", TAGGER_LAYER]
 
 
 def test_the_model_is_extracted_once_and_checked(tmp_path, model_settings):

@@ -9,7 +9,7 @@ import pytest
 
 from lakehouse.config import Settings
 from spark_jobs import embeddings
-from spark_jobs.embeddings import DIM
+from spark_jobs.embeddings import DIM, TAGGER_LAYER
 from spark_jobs.skill_tagger import (
     AMBIGUOUS,
     IN_MATCH,
@@ -169,6 +169,16 @@ def test_word_vectors(encoder: embeddings.SentenceEncoder) -> None:
     # the same word reads differently in another sentence: the vectors are contextual
     other = word_vectors(encoder, ["Cook", "with", "care"])
     assert not np.allclose(vectors[1, :DIM], other[1, :DIM])
+
+
+def test_word_vectors_are_the_tagger_layer_s_not_the_last_one(encoder: embeddings.SentenceEncoder) -> None:
+    words = ["Experience", "with", "Kubernetes"]
+    ids = np.array([encoder.tokenizer.encode(words, is_pretokenized=True).ids], dtype=np.int64)
+    feeds = {"input_ids": ids, "attention_mask": np.ones_like(ids), "token_type_ids": np.zeros_like(ids)}
+    layer, last = encoder.session.run([TAGGER_LAYER, "last_hidden_state"], feeds)
+    vectors = word_vectors(encoder, words)[:, :DIM]
+    np.testing.assert_array_equal(vectors[1], layer[0][2])  # "with" is one piece, after [CLS] and "experience"
+    assert not np.allclose(vectors[1], last[0][2], atol=1e-2)
 
 
 def test_word_vectors_of_a_text_longer_than_the_model_window(encoder: embeddings.SentenceEncoder) -> None:
