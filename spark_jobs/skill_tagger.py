@@ -262,7 +262,7 @@ class TaggerWeights(TokenNetworks):
         return 1 / (1 + np.exp(-(scaled @ self.span_weights + self.span_bias)))
 
     def save(self, path: Path | str) -> None:
-        """Write the weights as a compressed .npz (and the category names).
+        """Write the weights as a compressed .npz, with the category names and the encoder layer they read.
 
         The hidden layers' weights, nearly all of the numbers, are stored as float16 (half the file;
         the dev-split figures came out the same to three decimals) and read back as float32.
@@ -274,13 +274,21 @@ class TaggerWeights(TokenNetworks):
         }
         if not np.isfinite(arrays["hidden_weights"]).all():
             raise ValueError("a hidden-layer weight is too large for float16")
-        np.savez_compressed(path, categories=np.array(self.categories, dtype=str), **arrays)
+        np.savez_compressed(
+            path, categories=np.array(self.categories, dtype=str), layer=np.array(TAGGER_LAYER), **arrays
+        )
 
     @classmethod
     def load(cls, path: Path | str) -> TaggerWeights:
-        """Weights written by `save`."""
+        """Weights written by `save`, refused when they were trained on another layer's vectors than TAGGER_LAYER."""
         with np.load(path, allow_pickle=False) as data:
-            values = {name: data[name].astype(np.float32) for name in data.files if name != "categories"}
+            layer = str(data["layer"]) if "layer" in data.files else "the last layer (no layer recorded)"
+            if layer != TAGGER_LAYER:
+                raise ValueError(
+                    f"tagger weights {path} were trained on {layer}, but the tagger reads {TAGGER_LAYER}: "
+                    "retrain them with python -m spark_jobs.train_knowledge_tagger"
+                )
+            values = {name: data[name].astype(np.float32) for name in data.files if name not in ("categories", "layer")}
             categories = tuple(str(c) for c in data["categories"])
         return cls(categories=categories, **{**values, "span_bias": float(values["span_bias"])})
 

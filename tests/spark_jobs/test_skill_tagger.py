@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import numpy as np
@@ -117,9 +118,8 @@ def _networks(rng: np.random.Generator, n: int = 1) -> TokenNetworks:
     )
 
 
-def test_weights_round_trip(tmp_path: Path) -> None:
-    rng = np.random.default_rng(0)
-    weights = TaggerWeights(
+def _tagger_weights(rng: np.random.Generator) -> TaggerWeights:
+    return TaggerWeights(
         **vars(_networks(rng, 2)),
         categories=CATEGORIES,
         span_mean=np.zeros(SPAN_FEATURES, np.float32),
@@ -127,6 +127,11 @@ def test_weights_round_trip(tmp_path: Path) -> None:
         span_weights=rng.normal(size=SPAN_FEATURES).astype(np.float32),
         span_bias=-0.5,
     )
+
+
+def test_weights_round_trip(tmp_path: Path) -> None:
+    rng = np.random.default_rng(0)
+    weights = _tagger_weights(rng)
     weights.save(tmp_path / "w.npz")
     loaded = TaggerWeights.load(tmp_path / "w.npz")
     assert loaded.categories == CATEGORIES
@@ -139,6 +144,23 @@ def test_weights_round_trip(tmp_path: Path) -> None:
     np.testing.assert_allclose(weights.token_probabilities(rows).sum(axis=1), 1, rtol=1e-6)
     spans = rng.normal(size=(2, SPAN_FEATURES)).astype(np.float32)
     assert ((weights.span_probabilities(spans) > 0) & (weights.span_probabilities(spans) < 1)).all()
+
+
+@pytest.mark.parametrize(
+    "layer, named",
+    [("/encoder/layer.5/output/LayerNorm/Add_1_output_0", "layer.5"), (None, "the last layer (no layer recorded)")],
+)
+def test_weights_trained_on_another_layer_are_refused(tmp_path: Path, layer: str | None, named: str) -> None:
+    """A weights file records the encoder layer it was trained on; the tagger reads TAGGER_LAYER and nothing else."""
+    _tagger_weights(np.random.default_rng(0)).save(tmp_path / "w.npz")
+    with np.load(tmp_path / "w.npz") as data:
+        assert str(data["layer"]) == TAGGER_LAYER
+        arrays = {name: data[name] for name in data.files if name != "layer"}
+    np.savez_compressed(tmp_path / "other.npz", **arrays, **({"layer": np.array(layer)} if layer else {}))
+    with pytest.raises(
+        ValueError, match=rf"trained on .*{re.escape(named)}.*, but the tagger reads .*layer\.3.*retrain"
+    ):
+        TaggerWeights.load(tmp_path / "other.npz")
 
 
 def test_token_probabilities_average_stacked_networks() -> None:
