@@ -23,7 +23,9 @@ counts for, F1 their harmonic mean; per source (SkillSpan's `tech` and `house` p
 total, per split. The tagger learned from the train split: its train figures are in-sample, dev is
 the held-out measure. For ESCO-linked mentions the report adds linking accuracy:
 among gold mentions with an ESCO label that a prediction overlaps, the share whose predicted
-skill carries that label. Published reference points are in the README.
+skill carries that label (a mention overlapped only by tagger spans without a skill counts as
+wrong), and the same share among the mentions an overlapping prediction gave a skill.
+Published reference points are in the README.
 """
 
 from __future__ import annotations
@@ -203,16 +205,28 @@ def report(sentences: list[Sentence], found: dict[str, list[tuple[Span, str | No
 def linking_accuracy(
     sentences: list[Sentence], found: dict[str, list[tuple[Span, str | None]]]
 ) -> dict[str, float | int]:
-    """Among gold mentions with an ESCO label that a prediction overlaps, the share given that label."""
+    """Among gold mentions with an ESCO label that a prediction overlaps, the share given that label.
+
+    `accuracy` counts a mention found only by tagger spans without a skill as wrong; `accuracy_of_linked`
+    judges only the mentions some overlapping prediction gave a skill (`linked`), so a tagger that finds
+    more unlinked mentions lowers the first and not the second.
+    """
     names = {skill.skill_id: {skill.name.lower(), *skill.aliases} for skill in shipped_skills()}
-    judged = correct = 0
+    judged = linked = correct = 0
     for sentence in sentences:
         for span, label in sentence.labels.items():
             hits = [skill_id for p, skill_id in found[sentence.sentence_id] if _overlaps(p, span)]
             if hits:
                 judged += 1
+                linked += any(skill_id is not None for skill_id in hits)
                 correct += any(label.lower() in names.get(skill_id, ()) for skill_id in hits)
-    return {"judged": judged, "accuracy": round(correct / judged, 4) if judged else 0.0}
+    return {
+        "judged": judged,
+        "linked": linked,
+        "correct": correct,
+        "accuracy": round(correct / judged, 4) if judged else 0.0,
+        "accuracy_of_linked": round(correct / linked, 4) if linked else 0.0,
+    }
 
 
 def evaluate(spark: SparkSession, settings: Settings | None = None) -> dict:
@@ -254,5 +268,8 @@ def summary(results: dict) -> list[str]:
             f"esco_linked mentions {source:<5} partial P {p['precision']:.3f} R {p['recall']:.3f} F1 {p['f1']:.3f}"
         )
     linking = results["esco_linked"]["linking"]
-    lines.append(f"esco_linked linking accuracy {linking['accuracy']:.3f} on {linking['judged']} overlapped mentions")
+    lines.append(
+        f"esco_linked linking accuracy {linking['accuracy']:.3f} on {linking['judged']} overlapped mentions, "
+        f"{linking['accuracy_of_linked']:.3f} on the {linking['linked']} given a skill"
+    )
     return lines

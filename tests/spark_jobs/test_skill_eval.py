@@ -12,10 +12,12 @@ from spark_jobs.skill_eval import (
     bio_spans,
     esco_linked_sentences,
     joined_with_offsets,
+    linking_accuracy,
     report,
     score,
     skillspan_sentences,
 )
+from spark_jobs.skills import shipped_skills
 
 
 @pytest.mark.parametrize(
@@ -93,3 +95,14 @@ def test_report_scores_unlinked_tagger_spans_as_knowledge() -> None:
     assert knowledge["strict"]["predicted"] == 2 and knowledge["strict"]["f1"] == 1.0  # Python and the unlinked span
     assert knowledge["unlinked"] == 1
     assert skill["strict"]["predicted"] == 1 and skill["strict"]["f1"] == 1.0  # a soft skill counts as a skill
+
+
+def test_linking_accuracy_tells_unlinked_mentions_from_wrong_skills() -> None:
+    python = next(skill for skill in shipped_skills() if skill.name == "Python")
+    text = "Python, Kubernetes and Java"
+    sentence = Sentence("tech-0", "tech", text, {"mention": [(0, 6), (8, 18), (23, 27)]})
+    sentence.labels.update({(0, 6): python.name, (8, 18): "Kubernetes", (23, 27): "Java (computer programming)"})
+    # Python linked right, Kubernetes found by the tagger without a skill, Java not found at all
+    found = {sentence.sentence_id: [((0, 6), python.skill_id), ((8, 18), None)]}
+    linking = linking_accuracy([sentence], found)
+    assert linking == {"judged": 2, "linked": 1, "correct": 1, "accuracy": 0.5, "accuracy_of_linked": 1.0}
