@@ -92,7 +92,12 @@ def test_resume_profiles_read_skills_title_and_level(spark, settings: Settings) 
     found = resume_profiles(
         spark,
         [
-            ("r1", "Alex Example | Austin, TX\nSenior Data Engineer\n\nSkills: Python, Apache Spark, Kafka and SQL.\n"),
+            (
+                "r1",
+                "Alex Example | Austin, TX\nSenior Data Engineer\n\nSkills: Python, Apache Spark, Kafka and SQL.\n"
+                "Tools: Microsoft Word, Microsoft Access, SAS, IBM SPSS Statistics, Microsoft Project, "
+                "Microsoft Outlook, Microsoft Excel, Microsoft PowerPoint, R, Microsoft Office\n",
+            ),
             ("r2", "Registered Nurse\nTen years on acute medical wards."),
         ],
         model_settings,
@@ -103,7 +108,8 @@ def test_resume_profiles_read_skills_title_and_level(spark, settings: Settings) 
         "senior",
         "Computer and Mathematical",
     )
-    assert {"python", "apache_kafka"} <= data.skill_ids  # the postings' pipeline, tagger included
+    # every listed skill: the knowledge tagger kept neither Excel, Word nor R of the Tools line
+    assert {"python", "apache_kafka", "microsoft_excel", "microsoft_word", "r", "sas"} <= data.skill_ids
     assert nurse.title == "Registered Nurse" and nurse.job_family == "Healthcare Practitioners and Technical"
     assert (data.city, data.country) == ("Austin", "United States")
     assert (nurse.city, nurse.country) == (None, None)  # no place named: location fit stays unknown
