@@ -685,10 +685,21 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     except Exception as exc:  # Spark errors: one line, not a JVM stack trace
         if type(exc).__module__.startswith(("pyspark", "py4j")):
-            first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-            print(f"joblake {args.command}: {type(exc).__name__}: {first}", file=sys.stderr)
+            print(f"joblake {args.command}: {spark_error_line(exc)}", file=sys.stderr)
             return 2
         raise
+
+
+def spark_error_line(exc: Exception) -> str:
+    """One line for a Spark error: its first line, or for a Python worker's error the cause the worker raised.
+
+    A PythonException's message opens with "An exception was thrown from the Python worker" and then
+    the worker's traceback, whose last line names the cause ("ValueError: tagger weights ...").
+    """
+    lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
+    if not lines:
+        return type(exc).__name__
+    return lines[-1] if type(exc).__name__ == "PythonException" else f"{type(exc).__name__}: {lines[0]}"
 
 
 if __name__ == "__main__":
