@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import shutil
 import socket
@@ -14,6 +15,9 @@ from typing import TYPE_CHECKING
 import pytest
 
 os.environ.setdefault("JOBLAKE_PROFILE", "test")
+# Airflow's logging sends the root logger's INFO to the stream pytest captured; py4j's connections log
+# "Closing down" from __del__ at interpreter exit, after pytest closed that stream ("--- Logging error ---")
+logging.getLogger("py4j").setLevel(logging.WARNING)
 
 from lakehouse.config import Settings, env_name, load_settings  # noqa: E402
 
