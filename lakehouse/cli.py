@@ -665,6 +665,7 @@ def main(argv: list[str] | None = None) -> int:
     from spark_jobs.quality import QualityGateError
 
     args = build_parser().parse_args(argv)
+    settings = None
     try:
         settings = load_settings(args.profile)
         return args.func(args, settings)
@@ -685,21 +686,30 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     except Exception as exc:  # Spark errors: one line, not a JVM stack trace
         if type(exc).__module__.startswith(("pyspark", "py4j")):
-            print(f"joblake {args.command}: {spark_error_line(exc)}", file=sys.stderr)
+            print(f"joblake {args.command}: {spark_error_line(exc, settings)}", file=sys.stderr)
             return 2
         raise
 
 
-def spark_error_line(exc: Exception) -> str:
+def spark_error_line(exc: Exception, settings: Settings | None = None) -> str:
     """One line for a Spark error: its first line, or for a Python worker's error the cause the worker raised.
 
     A PythonException's message opens with "An exception was thrown from the Python worker" and then
     the worker's traceback, whose last line names the cause ("ValueError: tagger weights ...").
+    With `settings` whose `spark.log_file` is set, the line ends with where the JVM's log (the failed
+    tasks' stack traces) is.
     """
     lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
     if not lines:
-        return type(exc).__name__
-    return lines[-1] if type(exc).__name__ == "PythonException" else f"{type(exc).__name__}: {lines[0]}"
+        line = type(exc).__name__
+    else:
+        line = lines[-1] if type(exc).__name__ == "PythonException" else f"{type(exc).__name__}: {lines[0]}"
+    if settings is not None:
+        from lakehouse.session import spark_log_file
+
+        log_file = spark_log_file(settings)
+        line += f" (Spark's log: {log_file})" if log_file else ""
+    return line
 
 
 if __name__ == "__main__":

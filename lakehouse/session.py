@@ -74,6 +74,18 @@ def hive_catalog_options(settings: Settings) -> dict[str, str]:
     }
 
 
+def log_options(settings: Settings) -> str:
+    """The JVM options that send the driver's log to `spark.log_file` and keep it off the console (empty: console)."""
+    if not settings["spark.log_file"]:
+        return "-Djoblake.log.console=all"
+    return f"-Djoblake.log.file={spark_log_file(settings)} -Djoblake.log.console=off"
+
+
+def spark_log_file(settings: Settings) -> str | None:
+    """Where the driver JVM logs (lakehouse/conf/log4j2.properties), or None when it logs to the console."""
+    return settings.path("spark.log_file") if settings["spark.log_file"] else None
+
+
 def get_spark(settings: Settings | None = None, app_name: str | None = None, catalog: bool = False) -> SparkSession:
     """Build (or return the running) Spark session configured for the profile.
 
@@ -114,7 +126,7 @@ def get_spark(settings: Settings | None = None, app_name: str | None = None, cat
         .config("spark.hadoop.fs.s3a.impl", "org.apache.hadoop.fs.s3a.S3AFileSystem")
         .config("spark.ui.showConsoleProgress", "false")
     )
-    java_options = f"-Duser.timezone=UTC -Dlog4j2.configurationFile={log4j}"
+    java_options = f"-Duser.timezone=UTC -Dlog4j2.configurationFile={log4j} {log_options(settings)}"
     if settings["spark.page_size"]:
         builder = builder.config("spark.buffer.pageSize", settings["spark.page_size"])
     if catalog:
