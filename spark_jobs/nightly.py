@@ -3,9 +3,10 @@
 Steps: gate silver; find which postings changed since the last good night from silver's change data
 feed; bring the posting-level tables (fact, skill/function/industry bridges) up to date for those
 postings only; embed new or changed postings; recompute the dimensions and duplicate groups (unless no
-posting changed: they are functions of silver and the embeddings; only changed postings are hashed for
-near duplicates, see `write_duplicate_tables`) and the aggregates (group-bys over gold; posting quality
-also depends on the run date); gate gold; record the night in gold.nightly_runs.
+posting changed and no embedding was redone: they are functions of silver and the embeddings; only
+changed and re-embedded postings are hashed for near duplicates, see `write_duplicate_tables`) and the
+aggregates (group-bys over gold; posting quality also depends on the run date); gate gold; record the
+night in gold.nightly_runs.
 
 - **Incremental = full.** A full rebuild (`--full-rebuild`, the first night, or when the change feed
   no longer covers the last good night) rebuilds the posting-level tables from the silver snapshot;
@@ -318,20 +319,25 @@ def run_nightly(
             "nightly %s: %s, silver v%s, %s postings", run_id, result.mode, silver_version, result.changed_postings
         )
 
+        # silver as the last good night left it: so are the tables built from it alone, and the duplicate
+        # groups too unless the embeddings changed (a new model re-embeds every posting)
         unchanged = changes_df is not None and result.changed_postings == 0
-        if unchanged:  # silver is as the last good night left it: so are the tables built from it alone
-            result.kept = [NIGHTLY_STAGES[1], NIGHTLY_STAGES[3]]
-            logger.info("nightly %s: no posting changed; kept %s", run_id, ", ".join(result.kept))
         stage(NIGHTLY_STAGES[1])
-        if not unchanged:
+        if unchanged:
+            result.kept.append(NIGHTLY_STAGES[1])
+        else:
             write_posting_tables(spark, settings, silver_df, changes_df)
         stage(NIGHTLY_STAGES[2])
-        update_job_embeddings(spark, settings, silver_df, now=started_at)  # also re-embeds when the model changed
+        embedded = update_job_embeddings(spark, settings, silver_df, now=started_at)["embedded"]
         stage(NIGHTLY_STAGES[3])
-        if not unchanged:
+        if unchanged and not embedded:
+            result.kept.append(NIGHTLY_STAGES[3])
+        else:
             for name, table_df in dimension_tables(spark, silver_df).items():
                 overwrite_if_changed(spark, table_path(settings, name), table_df)
             write_duplicate_tables(spark, settings, silver_df, changes_df, started_at)
+        if result.kept:
+            logger.info("nightly %s: no posting changed; kept %s", run_id, ", ".join(result.kept))
         stage(NIGHTLY_STAGES[4])
         for name, table_df in aggregate_tables(spark, settings, as_of).items():  # read what was just written
             overwrite_if_changed(spark, table_path(settings, name), table_df)

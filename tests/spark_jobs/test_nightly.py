@@ -11,6 +11,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+from delta.tables import DeltaTable
 from pyspark.sql import functions as F
 
 from ingestion.avro_codec import encode_posting
@@ -104,7 +105,7 @@ def _runs(spark, settings) -> list:
 
 @pytest.fixture(scope="module")
 def nights(spark, lake):
-    """One lake through seven nights: full, rerun, a later rerun, incremental, full rebuild, two failed gates."""
+    """One lake through eight nights: full, rerun, later rerun, incremental, rebuild, new model, two failed gates."""
     settings, stream = lake
     seen = {}
     postings = generate_postings(30, seed=3, now=NOW)
@@ -135,6 +136,16 @@ def nights(spark, lake):
     seen["incremental_tables"] = _snapshot(spark, settings)
     seen["rebuilt"] = run_nightly(spark, settings, RUN_DATE, full_rebuild=True)
     seen["rebuilt_tables"] = _snapshot(spark, settings)
+
+    # embeddings of an older model, whose LSH bands and near links (here: none) a night with no changed posting
+    # must not keep: it re-embeds every posting and so hashes and scores them all again
+    DeltaTable.forPath(spark, table_path(settings, "gold.job_embeddings")).update(
+        set={"model_version": F.lit("an older model")}
+    )
+    for name in ("gold.duplicate_lsh_bands", "gold.near_duplicate_links"):
+        DeltaTable.forPath(spark, table_path(settings, name)).delete()
+    seen["new_model"] = run_nightly(spark, settings, RUN_DATE)
+    seen["new_model_tables"] = _snapshot(spark, settings)
 
     unskilled = [
         p | {"title": "Helper", "description": "A friendly team. Apply today and start soon."}
@@ -208,6 +219,11 @@ def test_an_incremental_night_equals_a_full_rebuild(nights):
         assert nights["rebuilt_tables"][name] == rows, name
 
 
+def test_a_new_embedding_model_redoes_the_duplicate_tables_on_a_night_with_no_changed_posting(nights):
+    assert (nights["new_model"].changed_postings, nights["new_model"].kept) == (0, [NIGHTLY_STAGES[1]])
+    assert nights["new_model_tables"] == nights["rebuilt_tables"]
+
+
 def test_a_failed_gold_gate_restores_the_last_good_gold(nights):
     assert "skill coverage" in str(nights["gold_gate"])
     assert nights["after_gold_gate"] == nights["rebuilt_tables"]
@@ -227,9 +243,9 @@ def test_a_broken_silver_row_fails_the_gate_naming_each_rule_and_count_and_keeps
 
 def test_every_night_is_recorded_and_failed_ones_do_not_move_the_last_good_version(nights):
     runs = nights["runs"]
-    assert [r["status"] for r in runs] == ["succeeded"] * 5 + ["failed"] * 2
+    assert [r["status"] for r in runs] == ["succeeded"] * 6 + ["failed"] * 2
     assert "quality gate" in runs[-1]["message"]
-    assert runs[-1]["silver_version"] > runs[4]["silver_version"]  # the next night reads from runs[4]'s version
+    assert runs[-1]["silver_version"] > runs[5]["silver_version"]  # the next night reads from runs[5]'s version
 
 
 def test_the_cli_takes_a_date_and_a_full_rebuild_flag():
