@@ -26,9 +26,11 @@ def stream_process(
 ) -> subprocess.Popen:
     """`joblake stream ARGS` in its own process group (the JVM is its child), small batches so faults land mid-run.
 
-    Its output goes to `log` when given, else nowhere.
+    Its output and the driver JVM's log go to `log` when given; else the output goes nowhere.
     """
     env = {**os.environ, "JOBLAKE_PROFILE": "test"}
+    if log:
+        env[env_name("spark.log_file")] = str(log)
     for key in PASSED_ON:
         env[env_name(key)] = str(settings[key])
     env["JOBLAKE__KAFKA__MAX_OFFSETS_PER_TRIGGER"] = str(max_offsets)
