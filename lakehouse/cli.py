@@ -692,24 +692,12 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def spark_error_line(exc: Exception, settings: Settings | None = None) -> str:
-    """One line for a Spark error: its first line, or for a Python worker's error the cause the worker raised.
+    """`lakehouse.sql.error_line` of a Spark error, and where the JVM's log is (`spark.log_file` of `settings`)."""
+    from lakehouse.session import spark_log_file
+    from lakehouse.sql import error_line
 
-    A PythonException's message opens with "An exception was thrown from the Python worker" and then
-    the worker's traceback, whose last line names the cause ("ValueError: tagger weights ...").
-    With `settings` whose `spark.log_file` is set, the line ends with where the JVM's log (the failed
-    tasks' stack traces) is.
-    """
-    lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
-    if not lines:
-        line = type(exc).__name__
-    else:
-        line = lines[-1] if type(exc).__name__ == "PythonException" else f"{type(exc).__name__}: {lines[0]}"
-    if settings is not None:
-        from lakehouse.session import spark_log_file
-
-        log_file = spark_log_file(settings)
-        line += f" (Spark's log: {log_file})" if log_file else ""
-    return line
+    log_file = spark_log_file(settings) if settings is not None else None
+    return error_line(exc) + (f" (Spark's log: {log_file})" if log_file else "")
 
 
 if __name__ == "__main__":

@@ -144,12 +144,27 @@ def split_statements(text: str) -> tuple[list[Statement], str]:
     return statements, "".join(sql).strip()
 
 
+_FAILED_TASK = re.compile(r"most recent failure: Lost task .*?\(TID \d+\) \([^)]*\): (.+)")
+
+
 def error_line(exc: BaseException) -> str:
-    """The first meaningful line of a Spark error: `[TABLE_OR_VIEW_NOT_FOUND] The table or view ...`."""
+    """One line for a Spark error, what `joblake sql` and the CLI print.
+
+    - A Python worker's error (PythonException): the cause the worker raised, the last line of its
+      traceback ("ValueError: tagger weights ..."), not "An exception was thrown from the Python worker".
+    - A failed task ("Job aborted due to stage failure: ... most recent failure: Lost task ..."): the
+      task's cause ("java.lang.RuntimeException: boom").
+    - Anything else: its first line (`[TABLE_OR_VIEW_NOT_FOUND] The table or view ...`).
+    """
     java = getattr(exc, "java_exception", None)
     text = str(java.toString()) if java is not None and type(exc).__name__ == "Py4JJavaError" else str(exc)
     lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
-    return lines[0] if lines else type(exc).__name__
+    if not lines:
+        return type(exc).__name__
+    if type(exc).__name__ == "PythonException":
+        return lines[-1]
+    failed_task = _FAILED_TASK.search(lines[0])
+    return failed_task.group(1) if failed_task else lines[0]
 
 
 def spark_errors() -> tuple[type[BaseException], ...]:

@@ -1,4 +1,4 @@
-"""lakehouse.cli.spark_error_line: a Spark error as the one line the CLI prints, from real Spark errors.
+"""The one line the CLI and `joblake sql` print for a Spark error (lakehouse.sql.error_line), from real Spark errors.
 
 And the driver's log: Spark's own record of a failed task goes to `spark.log_file`, not over that line.
 """
@@ -59,7 +59,15 @@ def test_a_jvm_error_is_its_first_line(spark) -> None:
     with pytest.raises(Exception) as raised:
         spark.sql("SELECT * FROM no_such_table_here").collect()
     line = spark_error_line(raised.value)
-    assert line.startswith("AnalysisException: [TABLE_OR_VIEW_NOT_FOUND]") and "\n" not in line
+    assert line.startswith("[TABLE_OR_VIEW_NOT_FOUND] The table or view `no_such_table_here`") and "\n" not in line
+
+
+@pytest.mark.spark
+def test_a_failed_task_is_its_cause(spark) -> None:
+    with pytest.raises(Exception) as raised:
+        spark.sql("SELECT raise_error(concat('no luck on row ', CAST(id AS STRING))) FROM range(1)").collect()
+    assert "Job aborted due to stage failure" in str(raised.value)
+    assert spark_error_line(raised.value) == "java.lang.RuntimeException: no luck on row 0"
 
 
 @pytest.mark.spark

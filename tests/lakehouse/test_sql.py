@@ -135,6 +135,7 @@ def test_a_sql_file_runs_every_statement_and_json_prints_one_object_per_row(cli_
     [
         ("SELECT * FROM gold.nope", "[TABLE_OR_VIEW_NOT_FOUND]"),  # analysis error
         ("SELEC 1", "[PARSE_SYNTAX_ERROR]"),  # parse error
+        ("SELECT raise_error('no luck')", "java.lang.RuntimeException: no luck"),  # a failed task: its cause
     ],
 )
 def test_a_bad_query_is_one_line_and_exit_2(cli_env, registered, capsys, query, code):
