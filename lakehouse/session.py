@@ -78,7 +78,7 @@ def log_options(settings: Settings) -> str:
     """The JVM options that send the driver's log to `spark.log_file` and keep it off the console (empty: console)."""
     if not settings["spark.log_file"]:
         return "-Djoblake.log.console=all"
-    return f"-Djoblake.log.file={spark_log_file(settings)} -Djoblake.log.console=off"
+    return f"-Djoblake.log.file={spark_log_file(settings)} -Djoblake.log.file.level=all -Djoblake.log.console=off"
 
 
 def spark_log_file(settings: Settings) -> str | None:

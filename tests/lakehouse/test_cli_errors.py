@@ -85,7 +85,22 @@ def test_a_failed_task_is_logged_to_the_log_file_and_not_on_the_console(tmp_path
     assert "ValueError: weights trained on another layer" in logged and "\tat org.apache.spark" in logged
 
 
-def test_without_a_log_file_the_driver_logs_to_the_console() -> None:
+@pytest.mark.spark
+def test_without_a_log_file_a_failed_task_is_logged_on_the_console(tmp_path: Path) -> None:
+    env = {**os.environ, "JOBLAKE_PROFILE": "test", "JOBLAKE__SPARK__LOG_FILE": ""}
+    env["JOBLAKE__SPARK__JARS_DIR"] = str(REPO / ".jars" / "spark")
+    run = subprocess.run(
+        [sys.executable, "-c", FAILING_RUN], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300
+    )
+    assert run.returncode == 0, run.stderr
+    assert run.stdout == "ValueError: weights trained on another layer\n"
+    assert "ERROR Executor: Exception in task" in run.stderr  # the driver pod's log, on Kubernetes
+    assert list(tmp_path.iterdir()) == []  # and no log file anywhere in the working folder
+
+
+def test_the_log_options_follow_spark_log_file() -> None:
     settings = load_settings("test")
-    assert log_options(settings) == f"-Djoblake.log.file={settings.path('spark.log_file')} -Djoblake.log.console=off"
+    assert log_options(settings) == (
+        f"-Djoblake.log.file={settings.path('spark.log_file')} -Djoblake.log.file.level=all -Djoblake.log.console=off"
+    )
     assert log_options(settings.with_overrides({"spark.log_file": ""})) == "-Djoblake.log.console=all"
