@@ -76,9 +76,10 @@ def hive_catalog_options(settings: Settings) -> dict[str, str]:
 
 def log_options(settings: Settings) -> str:
     """The JVM options that send the driver's log to `spark.log_file` and keep it off the console (empty: console)."""
-    if not settings["spark.log_file"]:
+    log_file = spark_log_file(settings)
+    if log_file is None:
         return "-Djoblake.log.console=all"
-    return f"-Djoblake.log.file={spark_log_file(settings)} -Djoblake.log.file.level=all -Djoblake.log.console=off"
+    return f"-Djoblake.log.file={log_file} -Djoblake.log.file.level=all -Djoblake.log.console=off"
 
 
 def spark_log_file(settings: Settings) -> str | None:

@@ -16,8 +16,8 @@ from pyspark.sql import functions as F
 from lakehouse.cli import spark_error_line
 from lakehouse.config import load_settings
 from lakehouse.session import log_options
+from tests.conftest import REPO
 
-REPO = Path(__file__).resolve().parents[2]
 FAILING_RUN = """
 from pyspark.sql import functions as F
 from lakehouse.cli import spark_error_line
