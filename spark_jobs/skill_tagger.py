@@ -22,18 +22,21 @@ with networks refitted on every posting (whose surer probabilities the span mode
 
 Runs of tokens with P(B) + P(I) above `CANDIDATE_PROBABILITY` are the candidate spans (a B starts
 a new one; punctuation at their edges is cut), and a logistic regression over span features (its
-token probabilities, length, dictionary features, shape, its neighbours' probabilities) keeps a
+token probabilities, length, dictionary features, shape, its neighbours' probabilities, and how
+often its words were inside a knowledge span in the training sentences: `WordCounts`) keeps a
 candidate when its probability of overlapping a knowledge span is above `KEEP_PROBABILITY`.
 
 The weights (`spark_jobs/data/knowledge_tagger.npz`: numbers and the taxonomy's category names, no
-text from the data) are learned from the train split of SkillSpan (Zhang et al., "SkillSpan:
-Hard and Soft Skill Extraction from English Job Postings", NAACL 2022; MIT / CC BY 4.0) by
-`python -m spark_jobs.train_knowledge_tagger`, which reproduces them from that file.
+text from the data: the training words are kept as 64-bit hashes) are learned from the train split
+of SkillSpan (Zhang et al., "SkillSpan: Hard and Soft Skill Extraction from English Job Postings",
+NAACL 2022; MIT / CC BY 4.0) by `python -m spark_jobs.train_knowledge_tagger`, which reproduces
+them from that file.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import hashlib
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, fields
 from functools import cache, cached_property, lru_cache
 from importlib import resources
@@ -54,7 +57,9 @@ IN_MATCH, MATCH_FIRST, MATCH_LONG, AMBIGUOUS, NAMES_ROLE, MATCH_CAPITALISED, PAS
 N_MATCH = 7
 SHAPE = ("capital", "all_caps", "inner_capital", "digit", "symbol", "punctuation", "first", "length")
 SENTENCE = ("unambiguous_match", "cue", "short", "length")
-SPAN_FEATURES = 16
+SPAN_FEATURES = 20
+RETRAIN = "retrain them with python -m spark_jobs.train_knowledge_tagger"
+WORD_PSEUDO_COUNT = 2.0  # readings of the overall rate a word's own rate is smoothed with
 
 
 @dataclass(frozen=True)
@@ -168,8 +173,14 @@ def candidate_spans(probabilities: np.ndarray, words: Sequence[str]) -> list[tup
     return spans
 
 
-def span_features(probabilities: np.ndarray, hand: np.ndarray, words: Sequence[str], a: int, b: int) -> np.ndarray:
-    """SPAN_FEATURES float32 values describing the candidate span [a, b) for the span model."""
+def span_features(
+    probabilities: np.ndarray, hand: np.ndarray, rates: np.ndarray, words: Sequence[str], a: int, b: int
+) -> np.ndarray:
+    """SPAN_FEATURES float32 values describing the candidate span [a, b) for the span model.
+
+    `rates` are the sentence's `WordCounts.rates`: the span's mean, lowest and highest knowledge
+    rate and its words' mean familiarity are the last four values.
+    """
     p = probabilities[a:b, FIRST] + probabilities[a:b, INSIDE]
     before = probabilities[a - 1, FIRST] + probabilities[a - 1, INSIDE] if a > 0 else 0.0
     after = probabilities[b, FIRST] + probabilities[b, INSIDE] if b < len(words) else 0.0
@@ -192,9 +203,68 @@ def span_features(probabilities: np.ndarray, hand: np.ndarray, words: Sequence[s
             before,
             after,
             min(len(words), 40) / 40,
+            rates[a:b, 0].mean(),
+            rates[a:b, 0].min(),
+            rates[a:b, 0].max(),
+            rates[a:b, 1].mean(),
         ],
         np.float32,
     )
+
+
+def word_hashes(words: Iterable[str]) -> np.ndarray:
+    """uint64 hashes of the lower-cased words (BLAKE2b, 8 bytes): the same on every machine and run."""
+    return np.array(
+        [int.from_bytes(hashlib.blake2b(w.lower().encode(), digest_size=8).digest(), "little") for w in words],
+        np.uint64,
+    )
+
+
+@dataclass(frozen=True)
+class WordCounts:
+    """How often each word was read in training sentences, and how often inside a knowledge span.
+
+    Words are lower-cased and kept as 64-bit hashes (`word_hashes`, sorted), not as text. A span
+    model reading these learns that "team" is seldom a knowledge span and "SQL" nearly always,
+    which the token networks, reading one contextual vector at a time, do not count.
+    """
+
+    word_hashes: np.ndarray  # (words,) uint64, sorted
+    word_seen: np.ndarray  # (words,) float32
+    word_labelled: np.ndarray  # (words,) float32
+
+    @classmethod
+    def count(cls, sentences: Iterable[tuple[Sequence[str], Sequence[bool]]]) -> WordCounts:
+        """The counts of (words, whether each is inside a knowledge span) sentences."""
+        hashes, inside = [], []
+        for words, labelled in sentences:
+            hashes.append(word_hashes(words))
+            inside.append(np.asarray(labelled, bool))
+        every = np.concatenate(hashes) if hashes else np.zeros(0, np.uint64)
+        unique, index = np.unique(every, return_inverse=True)
+        seen = np.bincount(index, minlength=len(unique))
+        labelled = np.bincount(index, weights=np.concatenate(inside) if inside else None, minlength=len(unique))
+        return cls(unique, seen.astype(np.float32), labelled.astype(np.float32))
+
+    @cached_property
+    def overall_rate(self) -> float:
+        """The share of every word read that was inside a knowledge span."""
+        seen = float(self.word_seen.sum())
+        return float(self.word_labelled.sum()) / seen if seen else 0.0
+
+    def rates(self, words: Sequence[str]) -> np.ndarray:
+        """(len(words), 2) float32: each word's smoothed knowledge rate and its familiarity.
+
+        The rate is (labelled + k * overall) / (seen + k) with k = WORD_PSEUDO_COUNT, so a word never
+        read has the overall rate; familiarity is log(1 + seen) / 10.
+        """
+        hashes = word_hashes(words)
+        at = np.minimum(np.searchsorted(self.word_hashes, hashes), max(len(self.word_hashes) - 1, 0))
+        known = self.word_hashes[at] == hashes if len(self.word_hashes) else np.zeros(len(hashes), bool)
+        seen = np.where(known, self.word_seen[at] if len(self.word_seen) else 0, 0)
+        labelled = np.where(known, self.word_labelled[at] if len(self.word_labelled) else 0, 0)
+        rate = (labelled + WORD_PSEUDO_COUNT * self.overall_rate) / (seen + WORD_PSEUDO_COUNT)
+        return np.stack([rate, np.log1p(seen) / 10], axis=1).astype(np.float32).reshape(len(hashes), 2)
 
 
 @dataclass(frozen=True)
@@ -244,13 +314,18 @@ class TokenNetworks:
 
 
 NETWORK_ARRAYS = tuple(f.name for f in fields(TokenNetworks))
+WORD_ARRAYS = tuple(f.name for f in fields(WordCounts))
 
 
 @dataclass(frozen=True)
 class TaggerWeights(TokenNetworks):
-    """The tagger's numbers: the token networks and the span model (the categories name the hand features')."""
+    """The tagger's numbers: the token networks, the training words' counts and the span model.
+
+    The categories name the hand features'.
+    """
 
     categories: tuple[str, ...]
+    words: WordCounts
     span_mean: np.ndarray
     span_scale: np.ndarray
     span_weights: np.ndarray
@@ -270,27 +345,46 @@ class TaggerWeights(TokenNetworks):
         arrays = {
             f.name: np.asarray(getattr(self, f.name), np.float16 if f.name == "hidden_weights" else np.float32)
             for f in fields(self)
-            if f.name != "categories"
+            if f.name not in ("categories", "words")
         }
         if not np.isfinite(arrays["hidden_weights"]).all():
             raise ValueError("a hidden-layer weight is too large for float16")
         np.savez_compressed(
-            path, categories=np.array(self.categories, dtype=str), layer=np.array(TAGGER_LAYER), **arrays
+            path,
+            categories=np.array(self.categories, dtype=str),
+            layer=np.array(TAGGER_LAYER),
+            **arrays,
+            **{name: getattr(self.words, name) for name in WORD_ARRAYS},
         )
 
     @classmethod
     def load(cls, path: Path | str) -> TaggerWeights:
-        """Weights written by `save`, refused when they were trained on another layer's vectors than TAGGER_LAYER."""
+        """Weights written by `save`, refused when they were trained on another layer's vectors than TAGGER_LAYER.
+
+        Or when they have no word counts (a file from before the span model read them).
+        """
         with np.load(path, allow_pickle=False) as data:
             layer = str(data["layer"]) if "layer" in data.files else "the last layer (no layer recorded)"
             if layer != TAGGER_LAYER:
                 raise ValueError(
-                    f"tagger weights {path} were trained on {layer}, but the tagger reads {TAGGER_LAYER}: "
-                    "retrain them with python -m spark_jobs.train_knowledge_tagger"
+                    f"tagger weights {path} were trained on {layer}, but the tagger reads {TAGGER_LAYER}: {RETRAIN}"
                 )
-            values = {name: data[name].astype(np.float32) for name in data.files if name not in ("categories", "layer")}
+            if not set(WORD_ARRAYS) <= set(data.files):
+                raise ValueError(
+                    f"tagger weights {path} have no training word counts, which the span model reads: {RETRAIN}"
+                )
+            words = WordCounts(
+                data["word_hashes"].astype(np.uint64),
+                data["word_seen"].astype(np.float32),
+                data["word_labelled"].astype(np.float32),
+            )
+            values = {
+                name: data[name].astype(np.float32)
+                for name in data.files
+                if name not in ("categories", "layer", *WORD_ARRAYS)
+            }
             categories = tuple(str(c) for c in data["categories"])
-        return cls(categories=categories, **{**values, "span_bias": float(values["span_bias"])})
+        return cls(categories=categories, words=words, **{**values, "span_bias": float(values["span_bias"])})
 
 
 @cache
@@ -323,7 +417,10 @@ def tag_sentence(
     spans = candidate_spans(probabilities, words)
     if not spans:
         return []
-    scores = weights.span_probabilities(np.stack([span_features(probabilities, hand, words, a, b) for a, b in spans]))
+    rates = weights.words.rates(words)
+    scores = weights.span_probabilities(
+        np.stack([span_features(probabilities, hand, rates, words, a, b) for a, b in spans])
+    )
     return [(a, b, float(s)) for (a, b), s in zip(spans, scores, strict=True) if s > KEEP_PROBABILITY]
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 from pathlib import Path
 
@@ -17,15 +18,18 @@ from spark_jobs.skill_tagger import (
     MATCH_FIRST,
     PASSES_RULES,
     SPAN_FEATURES,
+    WORD_PSEUDO_COUNT,
     Match,
     TaggerWeights,
     TokenNetworks,
+    WordCounts,
     candidate_spans,
     hand_features,
     remembering_tagger,
     shipped_weights,
     span_features,
     tag_sentence,
+    word_hashes,
     word_vectors,
 )
 from tests.conftest import REPO
@@ -100,10 +104,39 @@ def test_span_features() -> None:
     words = ["Know", "Apache", "Kafka"]
     probabilities = _probabilities([0.2, 0.9, 0.7], [0.1, 0.8, 0.1])
     hand = hand_features(words, [Match(1, 3, "cloud", False, False)], False, CATEGORIES)
-    features = span_features(probabilities, hand, words, 1, 3)
+    rates = np.array([[0.1, 0.5], [0.4, 0.2], [0.8, 0.3]], np.float32)
+    features = span_features(probabilities, hand, rates, words, 1, 3)
     assert features.shape == (SPAN_FEATURES,)
     np.testing.assert_allclose(features[:5], [0.9, 0.8, 0.7, 0.8, 2])
     np.testing.assert_allclose(features[13:15], [0.2, 0.0])  # the neighbours' probabilities
+    np.testing.assert_allclose(features[16:], [0.6, 0.4, 0.8, 0.25])  # the span's words' rates and familiarity
+
+
+def test_word_counts_count_words_whatever_their_case() -> None:
+    counts = WordCounts.count(
+        [
+            (["Know", "SQL", "and", "Python"], [False, True, False, True]),
+            (["sql", "team", "and", "team"], [True, False, False, False]),
+        ]
+    )
+    assert counts.word_hashes.dtype == np.uint64 and (np.diff(counts.word_hashes.astype(np.float64)) > 0).all()
+    assert counts.overall_rate == 3 / 8
+    rates = counts.rates(["SQL", "team", "Python", "Kubernetes"])
+    k, overall = WORD_PSEUDO_COUNT, 3 / 8
+    np.testing.assert_allclose(
+        rates[:, 0],
+        [(2 + k * overall) / (2 + k), k * overall / (2 + k), (1 + k * overall) / (1 + k), overall],
+        rtol=1e-6,
+    )
+    np.testing.assert_allclose(rates[:, 1], np.log1p([2, 2, 1, 0]) / 10, rtol=1e-6)  # a word never read: 0
+    assert counts.rates([]).shape == (0, 2)
+    assert WordCounts.count([]).rates(["SQL"]).tolist() == [[0.0, 0.0]]  # nothing counted: no rate to go by
+
+
+def test_word_hashes_are_fixed_numbers() -> None:
+    # BLAKE2b, not Python's hash(): the same numbers in every process, so saved counts stay valid
+    assert word_hashes(["SQL", "sql"]).tolist() == [word_hashes(["sql"])[0]] * 2
+    assert word_hashes(["sql"])[0] == int.from_bytes(hashlib.blake2b(b"sql", digest_size=8).digest(), "little")
 
 
 def _networks(rng: np.random.Generator, n: int = 1) -> TokenNetworks:
@@ -122,6 +155,7 @@ def _tagger_weights(rng: np.random.Generator) -> TaggerWeights:
     return TaggerWeights(
         **vars(_networks(rng, 2)),
         categories=CATEGORIES,
+        words=WordCounts.count([(["Know", "SQL"], [False, True])]),
         span_mean=np.zeros(SPAN_FEATURES, np.float32),
         span_scale=np.ones(SPAN_FEATURES, np.float32),
         span_weights=rng.normal(size=SPAN_FEATURES).astype(np.float32),
@@ -136,6 +170,9 @@ def test_weights_round_trip(tmp_path: Path) -> None:
     loaded = TaggerWeights.load(tmp_path / "w.npz")
     assert loaded.categories == CATEGORIES
     assert loaded.span_bias == -0.5
+    for name in ("word_hashes", "word_seen", "word_labelled"):  # the hashes exactly, as uint64
+        assert getattr(loaded.words, name).dtype == getattr(weights.words, name).dtype
+        np.testing.assert_array_equal(getattr(loaded.words, name), getattr(weights.words, name))
     assert loaded.hidden_weights.dtype == np.float32
     np.testing.assert_array_equal(loaded.span_weights, weights.span_weights)
     rows = rng.normal(size=(7, 4)).astype(np.float32)
@@ -161,6 +198,16 @@ def test_weights_trained_on_another_layer_are_refused(tmp_path: Path, layer: str
         ValueError, match=rf"trained on .*{re.escape(named)}.*, but the tagger reads .*layer\.3.*retrain"
     ):
         TaggerWeights.load(tmp_path / "other.npz")
+
+
+def test_weights_without_word_counts_are_refused(tmp_path: Path) -> None:
+    """A file from before the span model read the training words' counts is refused, with what to do."""
+    _tagger_weights(np.random.default_rng(0)).save(tmp_path / "w.npz")
+    with np.load(tmp_path / "w.npz") as data:
+        arrays = {name: data[name] for name in data.files if not name.startswith("word_")}
+    np.savez_compressed(tmp_path / "earlier.npz", **arrays)
+    with pytest.raises(ValueError, match=r"earlier\.npz have no training word counts.*retrain them with python -m"):
+        TaggerWeights.load(tmp_path / "earlier.npz")
 
 
 def test_token_probabilities_average_stacked_networks() -> None:
