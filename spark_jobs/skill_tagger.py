@@ -259,12 +259,13 @@ class WordCounts:
         read has the overall rate; familiarity is log(1 + seen) / 10.
         """
         hashes = word_hashes(words)
-        at = np.minimum(np.searchsorted(self.word_hashes, hashes), max(len(self.word_hashes) - 1, 0))
-        known = self.word_hashes[at] == hashes if len(self.word_hashes) else np.zeros(len(hashes), bool)
-        seen = np.where(known, self.word_seen[at] if len(self.word_seen) else 0, 0)
-        labelled = np.where(known, self.word_labelled[at] if len(self.word_labelled) else 0, 0)
+        seen, labelled = np.zeros(len(hashes), np.float32), np.zeros(len(hashes), np.float32)
+        if len(self.word_hashes):
+            at = np.minimum(np.searchsorted(self.word_hashes, hashes), len(self.word_hashes) - 1)
+            known = self.word_hashes[at] == hashes
+            seen[known], labelled[known] = self.word_seen[at[known]], self.word_labelled[at[known]]
         rate = (labelled + WORD_PSEUDO_COUNT * self.overall_rate) / (seen + WORD_PSEUDO_COUNT)
-        return np.stack([rate, np.log1p(seen) / 10], axis=1).astype(np.float32).reshape(len(hashes), 2)
+        return np.stack([rate, np.log1p(seen) / 10], axis=1).astype(np.float32)
 
 
 @dataclass(frozen=True)
