@@ -16,7 +16,9 @@ How a sentence is read, token by token (the Spark NLP tokens):
 
 Networks with one hidden layer give each token the probabilities of O, B and I (outside, first,
 inside a knowledge span): the mean of ten networks, two seeds on each of five cross-validation
-folds of the training postings. The span model learned each candidate's worth from networks that
+folds of the training postings. They also learned SkillSpan's skill spans (abilities) as two more
+classes, first and inside a skill span, so that they tell a tool from an ability; the tagger counts
+those classes as outside a knowledge span. The span model learned each candidate's worth from networks that
 had not seen its posting, so at run time the tagger reads with those same networks rather than
 with networks refitted on every posting (whose surer probabilities the span model never saw).
 
@@ -51,6 +53,7 @@ CANDIDATE_PROBABILITY = 0.3  # P(B) + P(I) of the tokens of a candidate span
 KEEP_PROBABILITY = 0.6  # the span model's probability that a candidate overlaps a knowledge span (train CV curve)
 SENTENCE_MEMORY = 100_000  # distinct sentences a Python worker remembers the spans of
 OUTSIDE, FIRST, INSIDE = 0, 1, 2  # token classes (O, B, I), in the order of the token model's outputs
+SKILL_FIRST, SKILL_INSIDE = 3, 4  # the token model's outputs for skill spans: outside a knowledge span
 
 # hand features of one token, before its neighbours' copies
 IN_MATCH, MATCH_FIRST, MATCH_LONG, AMBIGUOUS, NAMES_ROLE, MATCH_CAPITALISED, PASSES_RULES = range(7)
@@ -270,11 +273,13 @@ class WordCounts:
 
 @dataclass(frozen=True)
 class TokenNetworks:
-    """Token networks with one hidden layer (ReLU, softmax over O/B/I), stacked along a first axis.
+    """Token networks with one hidden layer (ReLU, softmax over the token classes), stacked along a first axis.
 
     token_mean and token_scale (networks, features): each network's input standardisation (the
     networks of different folds saw different rows); hidden_weights (networks, features, hidden),
-    hidden_bias (networks, hidden), output_weights (networks, hidden, 3), output_bias (networks, 3).
+    hidden_bias (networks, hidden), output_weights (networks, hidden, classes), output_bias
+    (networks, classes). The classes are O, B, I of a knowledge span, then B and I of a skill span
+    when the networks learned those.
     """
 
     token_mean: np.ndarray
@@ -304,14 +309,19 @@ class TokenNetworks:
         return np.ascontiguousarray(stacked, np.float32), bias.reshape(networks * hidden).astype(np.float32)
 
     def token_probabilities(self, features: np.ndarray) -> np.ndarray:
-        """(n, 3) probabilities of O, B, I for (n, features) token rows: the mean of the networks'."""
+        """(n, 3) probabilities of O, B, I of a knowledge span for (n, features) token rows: the mean of the networks'.
+
+        A skill span's B and I are outside a knowledge span: they add to O.
+        """
         weights, bias = self._fused
         networks, hidden = self.hidden_bias.shape
         hidden_units = np.maximum(features @ weights + bias, 0).reshape(len(features), networks, hidden)
         logits = np.einsum("tnh,nhk->tnk", hidden_units, self.output_weights) + self.output_bias
         logits -= logits.max(axis=2, keepdims=True)
         odds = np.exp(logits)
-        return (odds / odds.sum(axis=2, keepdims=True)).mean(axis=1, dtype=np.float64)
+        probabilities = (odds / odds.sum(axis=2, keepdims=True)).mean(axis=1, dtype=np.float64)
+        probabilities[:, OUTSIDE] += probabilities[:, SKILL_FIRST:].sum(axis=1)
+        return probabilities[:, : INSIDE + 1]
 
 
 NETWORK_ARRAYS = tuple(f.name for f in fields(TokenNetworks))

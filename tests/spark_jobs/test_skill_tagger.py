@@ -14,9 +14,14 @@ from spark_jobs import embeddings
 from spark_jobs.embeddings import DIM, TAGGER_LAYER
 from spark_jobs.skill_tagger import (
     AMBIGUOUS,
+    FIRST,
     IN_MATCH,
+    INSIDE,
     MATCH_FIRST,
+    OUTSIDE,
     PASSES_RULES,
+    SKILL_FIRST,
+    SKILL_INSIDE,
     SPAN_FEATURES,
     WORD_PSEUDO_COUNT,
     Match,
@@ -139,15 +144,15 @@ def test_word_hashes_are_fixed_numbers() -> None:
     assert word_hashes(["sql"])[0] == int.from_bytes(hashlib.blake2b(b"sql", digest_size=8).digest(), "little")
 
 
-def _networks(rng: np.random.Generator, n: int = 1) -> TokenNetworks:
-    """`n` random token networks reading 4 features through 5 hidden units."""
+def _networks(rng: np.random.Generator, n: int = 1, classes: int = 5) -> TokenNetworks:
+    """`n` random token networks reading 4 features through 5 hidden units into `classes` outputs."""
     return TokenNetworks(
         rng.normal(size=(n, 4)).astype(np.float32),
         rng.uniform(0.5, 2, size=(n, 4)).astype(np.float32),
         rng.normal(size=(n, 4, 5)).astype(np.float32),
         rng.normal(size=(n, 5)).astype(np.float32),
-        rng.normal(size=(n, 5, 3)).astype(np.float32),
-        rng.normal(size=(n, 3)).astype(np.float32),
+        rng.normal(size=(n, 5, classes)).astype(np.float32),
+        rng.normal(size=(n, classes)).astype(np.float32),
     )
 
 
@@ -220,12 +225,32 @@ def test_token_probabilities_average_stacked_networks() -> None:
     np.testing.assert_allclose(both.token_probabilities(rows), expected, rtol=1e-6)
 
 
+@pytest.mark.parametrize("classes", [3, 5])
+def test_token_probabilities_count_skill_classes_as_outside(classes: int) -> None:
+    rng = np.random.default_rng(4)
+    networks = _networks(rng, 2, classes)
+    rows = rng.normal(size=(6, 4)).astype(np.float32)
+    softmax = []  # each network's own softmax over its classes, written out
+    for n in range(2):
+        standardised = (rows - networks.token_mean[n]) / networks.token_scale[n]
+        hidden = np.maximum(standardised @ networks.hidden_weights[n] + networks.hidden_bias[n], 0)
+        odds = np.exp(hidden @ networks.output_weights[n] + networks.output_bias[n])
+        softmax.append(odds / odds.sum(axis=1, keepdims=True))
+    mean = (softmax[0] + softmax[1]) / 2
+    expected = np.column_stack([mean[:, OUTSIDE] + mean[:, INSIDE + 1 :].sum(axis=1), mean[:, FIRST], mean[:, INSIDE]])
+    got = networks.token_probabilities(rows)
+    assert got.shape == (6, 3)
+    np.testing.assert_allclose(got, expected, rtol=1e-5)
+    np.testing.assert_allclose(got.sum(axis=1), 1, rtol=1e-6)
+
+
 def test_shipped_weights_fit_the_features() -> None:
     weights = shipped_weights()
     n_hand = hand_features(["x"], [], False, weights.categories).shape[1]
     networks = weights.hidden_weights.shape[0]
     assert weights.hidden_weights.shape[1] == 3 * DIM + n_hand == weights.token_mean.shape[1]
-    assert weights.output_weights.shape[::2] == (networks, 3) and weights.output_bias.shape == (networks, 3)
+    classes = len((OUTSIDE, FIRST, INSIDE, SKILL_FIRST, SKILL_INSIDE))  # knowledge O, B, I; skill B, I
+    assert weights.output_weights.shape[::2] == (networks, classes) and weights.output_bias.shape == (networks, classes)
     assert weights.span_weights.shape == (SPAN_FEATURES,)
 
 

@@ -82,6 +82,7 @@ def test_cut_off_curve_scores_each_fold_with_a_span_model_that_did_not_see_it() 
             np.zeros((4, 1)),
             np.zeros((4, 1)),
             np.array([0, FIRST, INSIDE, 0] if i % 2 else [0] * 4),
+            np.zeros(4, np.int64),
         )
         for i in range(40)
     ]
@@ -104,13 +105,14 @@ def test_folds_deal_every_posting_to_one_fold() -> None:
 
 
 def _example(posting: str, rng: np.random.Generator, tool: bool) -> Example:
-    """A sentence whose last two tokens are a dictionary match, a knowledge span when `tool`."""
+    """A sentence ending in a dictionary match: a knowledge span when `tool`, else a skill span covers "value your"."""
     words = ["We", "use", "Apache", "Kafka"] if tool else ["We", "value", "your", "kindness"]
     hand = hand_features(words, [Match(2, 4, "cloud" if tool else "soft_skill", False, False)], False, ["cloud"])
     signal = rng.normal(size=(4, 3)).astype(np.float32)
     signal[2:, 0] += 3 if tool else -3  # what the contextual vectors would say
     labels = np.array([OUTSIDE, OUTSIDE, FIRST, INSIDE] if tool else [OUTSIDE] * 4)
-    return Example(posting, words, np.hstack([signal, hand]), hand, labels)
+    skill_labels = np.array([OUTSIDE] * 4 if tool else [OUTSIDE, FIRST, INSIDE, OUTSIDE])  # "value your"
+    return Example(posting, words, np.hstack([signal, hand]), hand, labels, skill_labels)
 
 
 def test_train_learns_inline_examples() -> None:
@@ -121,6 +123,8 @@ def test_train_learns_inline_examples() -> None:
     # the networks of every fold, one per seed: none of them saw every posting
     assert weights.hidden_weights.shape == (FOLDS * len(SEEDS), examples[0].features.shape[1], HIDDEN_UNITS)
     assert not np.array_equal(weights.hidden_weights[0], weights.hidden_weights[-1])  # networks of different seeds
+    # O, B, I of a knowledge span and B, I of a skill span; a skill span's tokens come out outside a knowledge span
+    assert weights.output_weights.shape[2] == weights.output_bias.shape[1] == 5
     tool, kind = _example("new", rng, tool=True), _example("new", rng, tool=False)
     assert weights.token_probabilities(tool.features).argmax(axis=1).tolist() == [OUTSIDE, OUTSIDE, FIRST, INSIDE]
     assert weights.token_probabilities(kind.features).argmax(axis=1).tolist() == [OUTSIDE] * 4
@@ -128,6 +132,19 @@ def test_train_learns_inline_examples() -> None:
     np.testing.assert_array_equal(again.hidden_weights, weights.hidden_weights)
     np.testing.assert_array_equal(again.span_weights, weights.span_weights)
     assert again_curve == curve
+
+
+def test_fitting_needs_knowledge_spans_and_takes_the_skill_classes_there_are() -> None:
+    rng = np.random.default_rng(1)
+    abilities = [_example(f"p{i}", rng, tool=False) for i in range(10)]
+    with pytest.raises(ValueError, match="outside, first and inside a knowledge span"):
+        fit_token_model(abilities)
+    tools = [_example(f"p{i}", rng, tool=True) for i in range(10)]
+    assert fit_token_model(tools).output_bias.shape == (1, 3)  # no skill span: O, B, I
+    for example in tools[:5]:
+        example.skill_labels[:2] = INSIDE  # skill tokens, no skill span's first: O, B, I and the skill's I
+    assert fit_token_model(tools).output_bias.shape == (1, 4)
+    assert fit_token_model(tools + abilities).output_bias.shape == (1, 5)
 
 
 @pytest.mark.spark
