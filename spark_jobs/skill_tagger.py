@@ -18,9 +18,10 @@ Networks with one hidden layer give each token the probabilities of O, B and I (
 inside a knowledge span): the mean of ten networks, two seeds on each of five cross-validation
 folds of the training postings. They also learned SkillSpan's skill spans (abilities) as two more
 classes, first and inside a skill span, so that they tell a tool from an ability; the tagger counts
-those classes as outside a knowledge span. The span model learned each candidate's worth from networks that
-had not seen its posting, so at run time the tagger reads with those same networks rather than
-with networks refitted on every posting (whose surer probabilities the span model never saw).
+those classes as outside a knowledge span. The span model learned each candidate's worth from
+networks that had not seen its posting, so at run time the tagger reads with those same networks
+rather than with networks refitted on every posting (whose surer probabilities the span model
+never saw).
 
 Runs of tokens with P(B) + P(I) above `CANDIDATE_PROBABILITY` are the candidate spans (a B starts
 a new one; punctuation at their edges is cut), and a logistic regression over span features (its

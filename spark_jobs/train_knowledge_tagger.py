@@ -1,14 +1,14 @@
 """Learn the knowledge tagger's weights from SkillSpan's train split: `python -m spark_jobs.train_knowledge_tagger`.
 
 Reads `gold/skillspan/train.json` from the shared data folder (by path; the dev split is never
-read), runs every sentence through the Spark NLP pipeline and dictionary of `skill_mentions`,
-labels each token O, B or I of a knowledge span (and B or I of a skill span, outside a knowledge
-span: `token_classes`) and writes `spark_jobs/data/knowledge_tagger.npz`
-(or `--out`). The postings are dealt into `FOLDS` folds; for each fold, token networks (one per
-seed of `SEEDS`) are fitted on the other folds' sentences and give the fold's sentences their
-token probabilities. The span model learns from those candidates, and the tagger keeps all the
-fold networks (their probabilities averaged): at run time the span model reads the kind of
-probabilities it was fitted on, from networks that had not seen the posting.
+read), runs every sentence through the Spark NLP pipeline and dictionary of `skill_mentions`, labels
+each token O, B or I of a knowledge span (and B or I of a skill span, outside a knowledge span:
+`token_classes`) and writes `spark_jobs/data/knowledge_tagger.npz` (or `--out`). The postings are
+dealt into `FOLDS` folds; for each fold, token networks (one per seed of `SEEDS`) are fitted on the
+other folds' sentences and give the fold's sentences their token probabilities. The span model
+learns from those candidates, and the tagger keeps all the fold networks (their probabilities
+averaged): at run time the span model reads the kind of probabilities it was fitted on, from
+networks that had not seen the posting.
 
 The token vectors are read at MiniLM's fourth layer (`embeddings.TAGGER_LAYER`), chosen by
 cross-validation on the train split alone (one seed per fold, span model at the 0.6 cut-off):
@@ -30,8 +30,8 @@ it moved the spans kept from P 0.820 R 0.666 F1 0.735 to P 0.821 R 0.675 F1 0.74
 cut-off from 0.3 to 0.6 it kept more at the same or better precision; with fifth-layer vectors
 likewise (F1 0.716 -> 0.723). The fifth layer itself did worse than the fourth (F1 0.716 against 0.735).
 
-The token networks also learn SkillSpan's skill spans (abilities: "communicate with customers") as
-two classes of their own, first and inside a skill span (`token_classes`); the tagger adds their
+The token networks also learn SkillSpan's skill spans (abilities rather than tools) as two classes
+of their own, first and inside a skill span (`token_classes`); the tagger adds their
 probabilities to O. Without them a skill span's words taught the networks only "outside", like the
 rest of the sentence. On the cross-validation at the 0.6 cut-off (2026-12-04, the same folds,
 span model and word counts) it moved the spans kept from P 0.820 R 0.674 F1 0.740 to P 0.827
@@ -44,8 +44,8 @@ Training also prints the span model's cut-off curve (`cut_off_curve`): partial-m
 recall and F1 at each cut-off, cross-validated on train. `KEEP_PROBABILITY` was chosen on that
 curve with earlier networks and kept as a precision-first point: with the fourth-layer networks, the
 word counts and the skill classes it keeps spans at precision 0.827, recall 0.679, F1 0.746, where
-the F1 maximum (0.45) keeps them at precision 0.778, recall 0.755, F1 0.766. The curve is that of one fold's
-networks; the shipped tagger averages every fold's, and at the same cut-off keeps fewer spans, more
+the F1 maximum (0.45) keeps them at precision 0.778, recall 0.755, F1 0.766. The curve is that of
+one fold's networks; the shipped tagger averages every fold's, and at the same cut-off keeps fewer spans, more
 precisely: trained as here (before the word counts) on four fifths of the postings (four inner
 folds) and scored on the fifth, in turn, it kept spans at precision 0.847, recall 0.650 (nested
 cross-validation, 2026-12-04; too slow to run on every training).
