@@ -41,14 +41,14 @@ F1 0.745 with seeds 2 and 3; it kept spans at the same or higher precision at ev
 Also reading the span's skill-class probabilities in the span model did no better (P 0.828 R 0.677).
 
 Training also prints the span model's cut-off curve (`cut_off_curve`): partial-match precision,
-recall and F1 at each cut-off, cross-validated on train. `KEEP_PROBABILITY` was chosen on that
-curve with earlier networks and kept as a precision-first point: with the fourth-layer networks, the
-word counts and the skill classes it keeps spans at precision 0.827, recall 0.679, F1 0.746, where
-the F1 maximum (0.45) keeps them at precision 0.778, recall 0.755, F1 0.766. The curve is that of
-one fold's networks; the shipped tagger averages every fold's, and at the same cut-off keeps fewer spans, more
-precisely: trained as here (before the word counts) on four fifths of the postings (four inner
-folds) and scored on the fifth, in turn, it kept spans at precision 0.847, recall 0.650 (nested
-cross-validation, 2026-12-04; too slow to run on every training).
+recall and F1 at each cut-off, cross-validated on train. `KEEP_PROBABILITY` was chosen on that curve
+with earlier networks and kept as a precision-first point: with the fourth-layer networks, the word
+counts and the skill classes it keeps spans at precision 0.827, recall 0.679, F1 0.746, where the F1
+maximum (0.45) keeps them at precision 0.778, recall 0.755, F1 0.766. The curve is that of one
+fold's networks; the shipped tagger averages every fold's, and at the same cut-off keeps fewer
+spans, more precisely: trained as here (before the word counts) on four fifths of the postings (four
+inner folds) and scored on the fifth, in turn, it kept spans at precision 0.847, recall 0.650
+(nested cross-validation, 2026-12-04; too slow to run on every training).
 Fixed seeds and one BLAS thread: a rerun writes the same numbers.
 """
 
